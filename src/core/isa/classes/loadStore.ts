@@ -1,0 +1,3 @@
+import type { InsnDef } from '../types.ts';
+
+export const rows: InsnDef[] = [];
