@@ -74,6 +74,7 @@ export function run(cpu: CpuState, bus: Bus, budget: number): RunResult {
       if (op === undefined) op = ops[slot] = compileWord(frame!.view.getUint32(slot << 2, true));
       op(cpu);
       executed++;
+      cpu.instret++;
     }
   } catch (e) {
     if (e instanceof GuestException) return { executed, exception: e };

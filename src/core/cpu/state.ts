@@ -47,6 +47,8 @@ export class CpuState {
   /** Exclusive monitor: physical address and size of the reservation, -1 when clear. */
   exclusiveAddr = -1;
   exclusiveSize = 0;
+  /** Instructions retired: the run loop counts them; the deterministic virtual counter (CNTVCT_EL0) reads it. */
+  instret = 0;
   /** Bumped whenever anything the tag-check context depends on changes (sysregs, TCO, EL). */
   mteGeneration = 0;
   readonly sys: SysRegs = createSysRegs();
