@@ -1,0 +1,24 @@
+/// <reference lib="webworker" />
+/**
+ * The Web Worker entry: owns the engine and speaks the protocol of ./protocol.ts with the page.
+ * Slices yield through a MessageChannel, which (unlike setTimeout) is not clamped to 4 ms.
+ */
+import { EngineHost, type Clock } from './engineHost.ts';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const channel = new MessageChannel();
+const pending: (() => void)[] = [];
+channel.port1.onmessage = () => pending.shift()?.();
+
+const clock: Clock = {
+  now: () => performance.now(),
+  defer(fn) {
+    pending.push(fn);
+    channel.port2.postMessage(null);
+  },
+};
+
+const host = new EngineHost((message, transfer) => self.postMessage(message, transfer), clock);
+self.onmessage = (e: MessageEvent) => host.receive(e.data);
+self.postMessage({ type: 'hello', v: 1 });
