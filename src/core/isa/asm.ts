@@ -22,18 +22,19 @@ function normalise(text: string): string {
 
 /** Template pieces of a row in the same canonical form (a template without operands gets its trailing space). */
 function canonicalPieces(row: Row): Row['pieces'] {
-  let first = true;
+  // The mnemonic may continue into an operand (`b.{Cond:c} ...`): keep its one space wherever it falls.
+  let inMnemonic = true;
   const pieces = row.pieces.length === 1 && 'literal' in row.pieces[0] && !row.pieces[0].literal.includes(' ')
     ? [{ literal: `${row.pieces[0].literal} ` }]
     : row.pieces;
   return pieces.map((p) => {
     if (!('literal' in p)) return p;
     let lit = p.literal.toLowerCase();
-    if (first) {
+    if (inMnemonic) {
       const sp = lit.indexOf(' ');
       lit = sp < 0 ? lit : `${lit.slice(0, sp)} ${lit.slice(sp).replace(/\s+/g, '')}`;
+      inMnemonic = sp < 0;
     } else lit = lit.replace(/\s+/g, '');
-    first = false;
     return { literal: lit };
   });
 }
