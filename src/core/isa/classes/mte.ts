@@ -266,8 +266,9 @@ export const rows: InsnDef[] = [
     exec: (f, w) => addSubTag(f, w, true) },
   { id: 'SUBP', pattern: '10011010110mmmmm000000nnnnnddddd', syntax: 'subp {X:d}, {XSP:n}, {XSP:m}',
     exec: (f, w) => subPointer(f, w, false) },
+  // llvm-mc accepts CMPP but prints the instruction as `subps xzr, ...`; so does Tagscope.
   { id: 'CMPP', pattern: '10111010110mmmmm000000nnnnn11111', syntax: 'cmpp {XSP:n}, {XSP:m}', fixed: { d: 31 },
-    exec: (f, w) => subPointer({ ...f, d: 31 }, w, true) },
+    noPrint: true, exec: (f, w) => subPointer({ ...f, d: 31 }, w, true) },
   { id: 'SUBPS', pattern: '10111010110mmmmm000000nnnnnddddd', syntax: 'subps {X:d}, {XSP:n}, {XSP:m}',
     exec: (f, w) => subPointer(f, w, true) },
   ...STORE_TAG_FAMILY.flatMap(({ opc, name, granules, zero }) => INDEX_FORMS.map(({ form, op2, mem }): InsnDef => ({
