@@ -27,12 +27,12 @@ export function normaliseLlvm(line: string): string {
   return line.replace(/\s*\/\/.*$/, '').trim().replace(/\t/g, ' ').replace(/ +/g, ' ');
 }
 
-export function runLlvmDisassembler(words: readonly number[]): (string | null)[] {
+export function runLlvmDisassembler(words: readonly number[], attrs = LLVM_ATTRS): (string | null)[] {
   const input = words.map((w) => {
     const b = [w & 0xff, (w >>> 8) & 0xff, (w >>> 16) & 0xff, (w >>> 24) & 0xff];
     return b.map((x) => `0x${x.toString(16).padStart(2, '0')}`).join(',');
   }).join('\n');
-  const r = spawnSync(LLVM_MC!, ['--disassemble', '--triple=aarch64', `-mattr=${LLVM_ATTRS}`], { input, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(LLVM_MC!, ['--disassemble', '--triple=aarch64', `-mattr=${attrs}`], { input, encoding: 'utf8', maxBuffer: 1 << 28 });
   const stdout = r.stdout ?? '';
   const stderr = r.stderr ?? '';
   const invalid = new Set<number>();
@@ -44,11 +44,14 @@ export function runLlvmDisassembler(words: readonly number[]): (string | null)[]
   return out;
 }
 
-/** llvm-mc's disassembly of `words`, live or from the named fixture. */
-export function llvmDisassembly(name: string, words: readonly number[]): (string | null)[] {
+/**
+ * llvm-mc's disassembly of `words`, live or from the named fixture. `attrs` adds features beyond the
+ * default ones for instructions llvm-mc only decodes with them (e.g. `+mte,+lse,+rcpc`).
+ */
+export function llvmDisassembly(name: string, words: readonly number[], attrs = LLVM_ATTRS): (string | null)[] {
   const file = join(here, 'fixtures', `${name}.json`);
   if (llvmMcAvailable) {
-    const live = runLlvmDisassembler(words);
+    const live = runLlvmDisassembler(words, attrs);
     if (process.env.RECORD_FIXTURES === '1') {
       mkdirSync(dirname(file), { recursive: true });
       const record = Object.fromEntries(words.map((w, i) => [w.toString(16).padStart(8, '0'), live[i]]));
