@@ -1,3 +1,12 @@
+/**
+ * Loads and stores of general-purpose and SIMD&FP registers (Arm ARM C4.1.94): the rows of every
+ * load/store class, built in src/core/isa/classes/loadStore/. MTE tag loads/stores and STGP live in mte.ts.
+ */
 import type { InsnDef } from '../types.ts';
+import './loadStore/operands.ts';
+import { rows as atomic } from './loadStore/atomic.ts';
+import { rows as exclusive } from './loadStore/exclusive.ts';
+import { rows as pair } from './loadStore/pair.ts';
+import { rows as single } from './loadStore/single.ts';
 
-export const rows: InsnDef[] = [];
+export const rows: InsnDef[] = [...single, ...pair, ...exclusive, ...atomic];
