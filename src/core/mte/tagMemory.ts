@@ -11,27 +11,20 @@
  */
 import { GuestException, type MemoryFault } from '../cpu/exceptions.ts';
 import type { CpuState } from '../cpu/state.ts';
+import { carryHi } from '../isa/classes/loadStore/access.ts';
 import { toBigVa } from '../mmu/bus.ts';
 import { GRANULE_SHIFT, PAGE_MASK, PAGE_SIZE } from '../mem/physmem.ts';
 import { AccessKind } from './check.ts';
 import { tagInsnContext } from './tagContext.ts';
 
-function dataAbort(type: 'alignment' | 'noTagAccess', hi: number, lo: number, write: boolean): GuestException {
-  const fault: MemoryFault = { type, stage: type === 'noTagAccess' ? 2 : 1, level: type === 'noTagAccess' ? 3 : 0, va: toBigVa(hi, lo), write, fetch: false };
+/** A stage-2 permission fault for a tag access to NoTagAccess memory (FEAT_MTE_PERM, KVM.md §8). */
+function noTagAccessFault(hi: number, lo: number, write: boolean): GuestException {
+  const fault: MemoryFault = { type: 'noTagAccess', stage: 2, level: 3, va: toBigVa(hi, lo), write, fetch: false };
   return new GuestException({ kind: 'dataAbort', fault });
 }
 
-/** Alignment fault on a data access (the Linux personality turns it into SIGBUS/BUS_ADRALN). */
-export const alignmentFault = (hi: number, lo: number, write: boolean): GuestException => dataAbort('alignment', hi, lo, write);
-
 /** A 4-bit tag repeated in all eight nibbles of a word: the nibble pattern of a uniform tag fill. */
 export const replicateTag = (tag: number): number => Math.imul(tag & 0xf, 0x11111111);
-
-/** High half of (hi:lo) + imm, for a signed imm with |imm| < 2^32. */
-export function carryHi(hi: number, lo: number, imm: number): number {
-  const sum = (lo >>> 0) + imm;
-  return sum > 0xffffffff ? (hi + 1) | 0 : sum < 0 ? (hi - 1) | 0 : hi;
-}
 
 /**
  * Translates every page of the `bytes` at (hi, lo) for `kind` before anything changes, so a fault leaves
@@ -40,8 +33,8 @@ export function carryHi(hi: number, lo: number, imm: number): number {
 function translateAll(s: CpuState, hi: number, lo: number, bytes: number, kind: AccessKind, tagAccess: boolean): void {
   for (let done = 0; done < bytes;) {
     const cLo = (lo + done) | 0;
-    const cHi = carryHi(hi, lo, done);
-    if (s.bus.frameFor(cHi, cLo, kind).noTagAccess && tagAccess) throw dataAbort('noTagAccess', cHi, cLo, kind !== AccessKind.Read);
+    const cHi = carryHi(hi, (lo >>> 0) + done);
+    if (s.bus.frameFor(cHi, cLo, kind).noTagAccess && tagAccess) throw noTagAccessFault(cHi, cLo, kind !== AccessKind.Read);
     done += PAGE_SIZE - (cLo & PAGE_MASK);
   }
 }
@@ -58,7 +51,7 @@ export function fillGranules(s: CpuState, hi: number, lo: number, bytes: number,
     const cLo = (lo + done) | 0;
     const off = cLo & PAGE_MASK;
     const n = Math.min(bytes - done, PAGE_SIZE - off);
-    const { frame, tagged } = s.bus.frameFor(carryHi(hi, lo, done), cLo, AccessKind.Write);
+    const { frame, tagged } = s.bus.frameFor(carryHi(hi, (lo >>> 0) + done), cLo, AccessKind.Write);
     if (zero) frame.data.fill(0, off, off + n);
     if (tagAccess && tagged) {
       const tags = frame.ensureTags();

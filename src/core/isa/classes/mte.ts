@@ -9,8 +9,9 @@ import { undefinedInstruction } from '../../cpu/exceptions.ts';
 import type { CpuState } from '../../cpu/state.ts';
 import { rx, rxsp, wx } from '../../cpu/state.ts';
 import { tagInsnContext } from '../../mte/tagContext.ts';
-import { alignmentFault, carryHi, dcBlock, fillGranules, loadTag, loadTagBlock, replicateTag } from '../../mte/tagMemory.ts';
+import { dcBlock, fillGranules, loadTag, loadTagBlock, replicateTag } from '../../mte/tagMemory.ts';
 import { addgTag, irgTag } from '../../mte/tags.ts';
+import { carryHi, requireAligned } from './loadStore/access.ts';
 import { defineOperandKinds, operandKind, parseImmediate, signExtendField, storeSigned } from '../operands.ts';
 import type { Fields, InsnDef, Op } from '../types.ts';
 
@@ -90,11 +91,11 @@ function addSubTag(f: Fields, word: number, sub: boolean): Op {
   const tagOffset = f.t;
   return (s) => {
     requireMte(s, word, 1, false);
-    const lo = s.lo[n];
     const hi = s.hi[n];
+    const sum = (s.lo[n] >>> 0) + offset;
     const tag = addgTag(s, tagOf(hi), tagOffset);
-    s.lo[d] = (lo + offset) | 0;
-    s.hi[d] = withTag(carryHi(hi, lo, offset), tag);
+    s.lo[d] = sum | 0;
+    s.hi[d] = withTag(carryHi(hi, sum), tag);
     s.pc += 4;
   };
 }
@@ -126,8 +127,9 @@ function indexing(form: IndexForm, imm: number): Indexing {
 
 /** Writes back base register `n` with (hi:lo) + post, after the access. */
 function writeBack(s: CpuState, n: number, hi: number, lo: number, post: number): void {
-  s.lo[n] = (lo + post) | 0;
-  s.hi[n] = carryHi(hi, lo, post);
+  const sum = (lo >>> 0) + post;
+  s.lo[n] = sum | 0;
+  s.hi[n] = carryHi(hi, sum);
 }
 
 /**
@@ -141,9 +143,10 @@ function storeTag(f: Fields, word: number, granules: number, zero: boolean, form
   const bytes = 16 * granules;
   return (s) => {
     requireMte(s, word, 1, false);
-    const lo = (s.lo[n] + pre) | 0;
-    const hi = carryHi(s.hi[n], s.lo[n], pre);
-    if ((lo & 15) !== 0) throw alignmentFault(hi, lo, true);
+    const sum = (s.lo[n] >>> 0) + pre;
+    const hi = carryHi(s.hi[n], sum);
+    const lo = sum | 0;
+    requireAligned(hi, lo, 16, true);
     const pattern = replicateTag(tagOf(s.hi[t]));
     fillGranules(s, hi, lo, bytes, true, pattern, pattern, zero);
     if (wback) writeBack(s, n, hi, lo, post);
@@ -159,9 +162,10 @@ function storeTagPair(f: Fields, word: number, form: IndexForm): Op {
   const { pre, post, wback } = indexing(form, signExtend(f.i, 7) * 16);
   return (s) => {
     requireMte(s, word, 1, false);
-    const lo = (s.lo[n] + pre) | 0;
-    const hi = carryHi(s.hi[n], s.lo[n], pre);
-    if ((lo & 15) !== 0) throw alignmentFault(hi, lo, true);
+    const sum = (s.lo[n] >>> 0) + pre;
+    const hi = carryHi(s.hi[n], sum);
+    const lo = sum | 0;
+    requireAligned(hi, lo, 16, true);
     // Registers are read before the granule is written, in case Xt or Xt2 is also the base.
     const v0 = s.lo[t], v1 = s.hi[t], v2 = s.lo[t2], v3 = s.hi[t2];
     const pattern = replicateTag(tagOf(hi));
@@ -181,8 +185,8 @@ function loadTagOp(f: Fields, word: number): Op {
   const imm = signExtend(f.i, 9) * 16;
   return (s) => {
     requireMte(s, word, 1, false);
-    const lo = ((s.lo[n] + imm) | 0) & ~15;
-    const tag = loadTag(s, carryHi(s.hi[n], s.lo[n], imm), lo);
+    const sum = (s.lo[n] >>> 0) + imm;
+    const tag = loadTag(s, carryHi(s.hi[n], sum), sum & ~15);
     s.lo[dst] = s.lo[src];
     s.hi[dst] = withTag(s.hi[src], tag);
     s.pc += 4;
