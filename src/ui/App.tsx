@@ -1,0 +1,52 @@
+import { useEffect } from 'react';
+import { useStore } from './store.ts';
+import { Controls } from './views/Controls.tsx';
+import { Disassembly } from './views/Disassembly.tsx';
+import { Editor } from './views/Editor.tsx';
+import { EventLog } from './views/EventLog.tsx';
+import { Heatmap } from './views/Heatmap.tsx';
+import { MappingTable } from './views/MappingTable.tsx';
+import { PointerInspector } from './views/PointerInspector.tsx';
+import { Registers } from './views/Registers.tsx';
+
+function EngineError() {
+  const error = useStore((s) => s.engineError);
+  const restart = useStore((s) => s.restartEngine);
+  if (!error) return null;
+  return (
+    <div className="banner error" role="alert">
+      {error} <button type="button" onClick={restart}>Restart the engine</button> (your program text is kept)
+    </div>
+  );
+}
+
+export function App({ linkError }: { linkError: string | null }) {
+  const theme = useStore((s) => s.theme);
+  const setTheme = useStore((s) => s.setTheme);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  return (
+    <>
+      <header className="top">
+        <h1>Tagscope</h1>
+        <p className="muted">Arm Memory Tagging Extension, granule by granule</p>
+        <button type="button" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
+          {theme === 'dark' ? 'Light theme' : 'Dark theme'}
+        </button>
+      </header>
+      <EngineError />
+      {linkError && <div className="banner error" role="alert">{linkError} The program saved in this browser was opened instead.</div>}
+      <Controls />
+      <main className="grid">
+        <Heatmap />
+        <PointerInspector />
+        <EventLog />
+        <Registers />
+        <Disassembly />
+        <Editor />
+        <MappingTable />
+      </main>
+    </>
+  );
+}
