@@ -1,0 +1,2 @@
+export { runProgram, DEFAULT_MAX_INSTRUCTIONS, type RunOptions, type RunResult, type RunReason } from './runProgram.ts';
+export { LinuxProcess, type ProcessEvent, type ProcessOptions } from '../guest/linux/process.ts';
