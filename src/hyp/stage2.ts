@@ -1,0 +1,90 @@
+/**
+ * KVM's stage-2 tables for one VM, real VMSAv8-64 descriptors in host memory built with the core's
+ * TableBuilder. Leaf tables are remembered per 2 MiB of IPA so that write-protecting for dirty logging
+ * edits descriptors in place, without a walk per page.
+ */
+import { PAGE_SIZE, type PhysMem } from '../core/mem/physmem.ts';
+import { TableBuilder } from '../core/mmu/builder.ts';
+import { S2, S2_MEMATTR_NORMAL_WB, stage2PageDescriptor } from '../core/mmu/descriptors.ts';
+import { walk } from '../core/mmu/walk.ts';
+
+const S2AP_WRITE = 1 << 7;
+const REGION_PAGES = 512;
+
+export interface Stage2Entry {
+  pa: number;
+  memAttr: number;
+  write: boolean;
+}
+
+export class Stage2 {
+  readonly builder: TableBuilder;
+  /** IPA / 2 MiB → physical address of its level-3 table. */
+  private readonly leaves = new Map<number, number>();
+
+  constructor(private readonly phys: PhysMem, allocFrame: () => number) {
+    this.builder = new TableBuilder(phys, allocFrame);
+  }
+
+  get root(): number {
+    return this.builder.root;
+  }
+
+  map(ipa: number, pa: number, memAttr: number, write: boolean): void {
+    this.builder.setPage(ipa, stage2PageDescriptor(pa, { memAttr, read: true, write, xn: memAttr !== S2_MEMATTR_NORMAL_WB }));
+    const region = Math.floor(ipa / (PAGE_SIZE * REGION_PAGES));
+    if (!this.leaves.has(region)) {
+      const w = walk(this.root, ipa, (a) => this.phys.frame(Math.floor(a / PAGE_SIZE)).view.getBigUint64(a % PAGE_SIZE, true));
+      this.leaves.set(region, w.steps[3].descriptorAddress - (Math.floor(ipa / PAGE_SIZE) % REGION_PAGES) * 8);
+    }
+  }
+
+  lookup(ipa: number): Stage2Entry | null {
+    const d = this.builder.getPage(ipa - (ipa % PAGE_SIZE));
+    if ((d & 1n) === 0n) return null;
+    return { pa: Number(d & 0x0000_ffff_ffff_f000n), memAttr: S2.memAttr(d), write: S2.write(d) };
+  }
+
+  unmap(ipa: number): boolean {
+    if (this.lookup(ipa) === null) return false;
+    this.builder.clearPage(ipa - (ipa % PAGE_SIZE));
+    return true;
+  }
+
+  /** Low word of the leaf descriptor for `ipa` and where it lives, or null when no leaf table exists. */
+  private leafWord(ipa: number): { view: DataView; off: number } | null {
+    const page = Math.floor(ipa / PAGE_SIZE);
+    const table = this.leaves.get(Math.floor(page / REGION_PAGES));
+    if (table === undefined) return null;
+    const at = table + (page % REGION_PAGES) * 8;
+    return { view: this.phys.frame(Math.floor(at / PAGE_SIZE)).view, off: at % PAGE_SIZE };
+  }
+
+  setWritable(ipa: number, write: boolean): void {
+    const w = this.leafWord(ipa);
+    if (w === null) return;
+    const lo = w.view.getUint32(w.off, true);
+    if ((lo & 1) === 0) return;
+    w.view.setUint32(w.off, write ? lo | S2AP_WRITE : lo & ~S2AP_WRITE, true);
+  }
+
+  /** Write-protects every mapped page of [ipa, ipa + pages·4 KiB) whose bit is set in `bitmap` (all when null). */
+  writeProtect(ipa: number, pages: number, bitmap: Uint32Array | null): void {
+    const first = Math.floor(ipa / PAGE_SIZE);
+    for (let i = 0; i < pages; i++) {
+      if (bitmap !== null) {
+        const word = bitmap[i >>> 5];
+        if (word === 0) { i |= 31; continue; }
+        if (((word >>> (i & 31)) & 1) === 0) continue;
+      }
+      const page = first + i;
+      const table = this.leaves.get(Math.floor(page / REGION_PAGES));
+      if (table === undefined) { i += REGION_PAGES - 1 - (page % REGION_PAGES); continue; }
+      const at = table + (page % REGION_PAGES) * 8;
+      const view = this.phys.frame(Math.floor(at / PAGE_SIZE)).view;
+      const off = at % PAGE_SIZE;
+      const lo = view.getUint32(off, true);
+      if ((lo & 1) !== 0) view.setUint32(off, lo & ~S2AP_WRITE, true);
+    }
+  }
+}
