@@ -34,8 +34,8 @@ const gcrForInclude = (include: number[]): bigint =>
   BigInt(~include.reduce((a, t) => a | (1 << t), 0) & 0xffff) | (1n << 16n);
 
 function dataAbort(e: GuestException | null): MemoryFault {
-  expect(e?.info.kind).toBe('dataAbort');
-  return (e!.info as { fault: MemoryFault }).fault;
+  if (e?.info.kind !== 'dataAbort') throw new Error(`expected a data abort, got ${e?.info.kind ?? 'none'}`);
+  return e.info.fault;
 }
 
 /** Runs the one-instruction snippet at CODE again, `count` times, returning Xd's tag after each run. */
