@@ -47,6 +47,15 @@ function repeatTags(m: Machine, d: number, count: number): number[] {
   });
 }
 
+/** Runs the snippet at EL1: its code page loses PXN (user pages carry it so the kernel never runs them). */
+function atEl1(m: Machine): void {
+  const code = stage1PageDescriptor(CODE, { attrIndx: MairIndex.Normal, el0: true, readOnly: true, uxn: false });
+  m.stage1.setPage(CODE, code & ~(1n << 53n));
+  m.bus.flushTlb();
+  m.cpu.el = 1;
+  m.cpu.mteGeneration++;
+}
+
 describe('IRG (MTE.md §4.3, §8)', () => {
   const irgWith = (include: number[], xm = 0n) => runSnippet('irg x0, x1, x2', (m) => {
     sys(m, (s) => { s.GCR_EL1 = gcrForInclude(include); s.RGSR_EL1 = 0x1234n << 8n; });
@@ -359,14 +368,6 @@ describe('LDG (MTE.md §4.3)', () => {
 });
 
 describe('LDGM, STGM, STZGM (MTE.md §4.3)', () => {
-  /** Runs the snippet at EL1: its code page loses PXN (user pages carry it so the kernel never runs them). */
-  const atEl1 = (m: Machine) => {
-    const code = stage1PageDescriptor(CODE, { attrIndx: MairIndex.Normal, el0: true, readOnly: true, uxn: false });
-    m.stage1.setPage(CODE, code & ~(1n << 53n));
-    m.bus.flushTlb();
-    m.cpu.el = 1;
-    m.cpu.mteGeneration++;
-  };
 
   test.each(['ldgm x0, [x1]', 'stgm x0, [x1]', 'stzgm x0, [x1]'])('"%s" is UNDEFINED at EL0', (insn) => {
     const r = runSnippet(insn, (m) => m.cpu.setX(1, BigInt(DATA)));
@@ -509,5 +510,37 @@ describe('stage-2 NoTagAccess (FEAT_MTE_PERM, KVM.md §8)', () => {
     const r = runSnippet('stg x0, [x1]\nldg x2, [x1]', (m) => { withStage2(m); m.cpu.setX(0, tagged(0, 3)); m.cpu.setX(1, BigInt(DATA + 0x1000)); });
     expect(r.exception).toBeNull();
     expect(tagOf(r.x(2))).toBe(3);
+  });
+});
+
+describe('extension levels (MTE.md §5, §6)', () => {
+  test.each(['irg x0, x1', 'gmi x0, x1, x2', 'stg x0, [x1]', 'ldg x0, [x1]', 'dc gva, x1', 'subp x0, x1, x2'])(
+    'without FEAT_MTE "%s" is UNDEFINED', (insn) => {
+      const r = runSnippet(insn, (m) => { m.cpu.sys.mteLevel = 0; m.cpu.setX(1, BigInt(DATA)); });
+      expect(r.exception?.info.kind).toBe('undefined');
+    });
+
+  test('DC ZVA does not need MTE', () => {
+    const r = runSnippet('dc zva, x1', (m) => { m.cpu.sys.mteLevel = 0; m.cpu.setX(1, BigInt(DATA)); });
+    expect(r.exception).toBeNull();
+  });
+
+  test('FEAT_MTE alone has no tag storage: IRG gives 0, STG drops the tag, DC GZVA still zeroes', () => {
+    const r = runSnippet('irg x0, x1\nstg x2, [x1]\ndc gzva, x3', (m) => {
+      m.cpu.sys.mteLevel = 1;
+      sys(m, (s) => { s.GCR_EL1 = 0n; s.RGSR_EL1 = 0xace100n; });
+      m.phys.writeBytes(DATA + 0x200, new Uint8Array(16).fill(0xaa));
+      m.cpu.setX(1, BigInt(DATA)); m.cpu.setX(2, tagged(0, 4)); m.cpu.setX(3, tagged(DATA + 0x200, 4));
+    });
+    expect(r.exception).toBeNull();
+    expect(r.x(0)).toBe(BigInt(DATA));
+    expect(tagsAt(r.m, DATA, 1)).toEqual([0]);
+    expect(tagsAt(r.m, DATA + 0x200, 1)).toEqual([0]);
+    expect(r.m.phys.readBytes(DATA + 0x200, 16).every((b) => b === 0)).toBe(true);
+  });
+
+  test.each(['ldgm x0, [x1]', 'stgm x0, [x1]', 'stzgm x0, [x1]'])('FEAT_MTE alone: "%s" is UNDEFINED even at EL1', (insn) => {
+    const r = runSnippet(insn, (m) => { atEl1(m); m.cpu.sys.mteLevel = 1; m.cpu.setX(1, BigInt(DATA)); });
+    expect(r.exception?.info.kind).toBe('undefined');
   });
 });

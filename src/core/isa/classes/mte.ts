@@ -8,7 +8,7 @@ import { addWithCarry64, signExtend } from '../../bits/int64.ts';
 import { undefinedInstruction } from '../../cpu/exceptions.ts';
 import type { CpuState } from '../../cpu/state.ts';
 import { rx, rxsp, wx } from '../../cpu/state.ts';
-import { tagInsnContext } from '../../mte/tagContext.ts';
+import { tagInsnContext, type TagInsnContext } from '../../mte/tagContext.ts';
 import { dcBlock, fillGranules, loadTag, loadTagBlock, replicateTag } from '../../mte/tagMemory.ts';
 import { addgTag, irgTag } from '../../mte/tags.ts';
 import { carryHi, requireAligned } from './loadStore/access.ts';
@@ -46,12 +46,13 @@ const withTag = (hi: number, tag: number): number => (hi & ~(0xf << TAG_SHIFT)) 
 
 /**
  * Raises Undefined Instruction unless the PE implements MTE at `level` (1: FEAT_MTE, 2: FEAT_MTE2) and,
- * for the EL1-only instructions, runs above EL0.
+ * for the EL1-only instructions, runs above EL0. Returns the tag-instruction context.
  */
-function requireMte(s: CpuState, word: number, level: number, el1Only: boolean): void {
+function requireMte(s: CpuState, word: number, level: number, el1Only: boolean): TagInsnContext {
   const c = tagInsnContext(s);
   if (c.mteLevel < level) throw undefinedInstruction(word, `this PE does not implement FEAT_MTE${level === 1 ? '' : level}`);
   if (el1Only && s.el === 0) throw undefinedInstruction(word, 'LDGM, STGM and STZGM are UNDEFINED at EL0 (MTE.md §4.3)');
+  return c;
 }
 
 // ---- tag arithmetic -------------------------------------------------------------------------------
@@ -200,8 +201,7 @@ function tagBlock(f: Fields, word: number, op: BlockOp): Op {
   const t = op === 'ldgm' ? wx(f.t) : rx(f.t);
   const n = rxsp(f.n);
   return (s) => {
-    requireMte(s, word, 2, true);
-    const c = tagInsnContext(s);
+    const c = requireMte(s, word, 2, true);
     const block = op === 'stzgm' ? c.dczBlock : c.gmBlock;
     const hi = s.hi[n];
     const lo = s.lo[n] & -block;
@@ -224,8 +224,7 @@ type DcOp = 'zva' | 'gva' | 'gzva';
 function dcOp(f: Fields, word: number, op: DcOp): Op {
   const t = rx(f.t);
   return (s) => {
-    if (op !== 'zva') requireMte(s, word, 2, false);
-    const c = tagInsnContext(s);
+    const c = op === 'zva' ? tagInsnContext(s) : requireMte(s, word, 1, false);
     if (!c.dcZeroAllowed) throw undefinedInstruction(word, `DC ${op.toUpperCase()} at EL0 needs SCTLR_EL1.DZE=1`);
     dcBlock(s, s.hi[t], s.lo[t], c.dczBlock, op !== 'zva', op !== 'gva');
     s.pc += 4;
