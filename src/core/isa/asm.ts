@@ -3,6 +3,7 @@
  * assembles exactly what it disassembles. Programs may use labels and a few data directives.
  */
 import { insertFields, extractFields } from './pattern.ts';
+import { OperandError } from './operands.ts';
 import { tableRows, type Row } from './table.ts';
 import type { Fields, OperandContext } from './types.ts';
 
@@ -70,14 +71,20 @@ export function assembleOne(text: string, pc = 0, labels?: ReadonlyMap<string, n
   if (norm === '') throw new AsmError('empty line');
   const mnemonic = norm.split(' ')[0];
   let known = false;
+  let reason = '';
   for (const row of tableRows()) {
     if (row.def.noAssemble) continue;
     if (!mnemonic.startsWith(row.prefix.toLowerCase()) || row.prefix === '') continue;
     known = true;
-    const word = tryRow(row, norm, { pc, labels });
-    if (word !== null) return word;
+    try {
+      const word = tryRow(row, norm, { pc, labels });
+      if (word !== null) return word;
+    } catch (e) {
+      if (!(e instanceof OperandError)) throw e;
+      reason ||= `: ${e.message}`;
+    }
   }
-  throw new AsmError(known ? `invalid operands for "${mnemonic}": ${text.trim()}` : `unknown instruction "${mnemonic}"`);
+  throw new AsmError(known ? `invalid operands for "${mnemonic}": ${text.trim()}${reason}` : `unknown instruction "${mnemonic}"`);
 }
 
 export interface AssembledProgram {

@@ -19,6 +19,13 @@ export function operandKind(name: string): OperandKind {
   return k;
 }
 
+/**
+ * Thrown by an operand parser for text that is clearly this operand but cannot be encoded (an immediate
+ * out of range, a value with no bitmask encoding). The assembler tries the other rows and, if none
+ * fits, reports this reason.
+ */
+export class OperandError extends Error {}
+
 // ---- helpers for writing kinds ------------------------------------------------------------------
 
 /** Reads the single field of a one-letter operand. */
