@@ -71,6 +71,21 @@ describe('load/store encodings match llvm-mc', () => {
   });
 });
 
+describe('load/store assembler', () => {
+  // Encodings from `llvm-mc --triple=aarch64 --show-encoding`.
+  test.each([
+    ['ldr x0, [x1, #12]', 0xf840c020], ['ldr x0, [x1, #-8]', 0xf85f8020], ['ldr x0, [x1, #8]', 0xf9400420],
+    ['strh w0, [sp, #3]', 0x780033e0], ['ldr q0, [x1, #8]', 0x3cc08020],
+  ])('an offset the scaled form cannot encode assembles as LDUR/STUR, as llvm-mc does: %s', (text, word) => {
+    expect(assembleOne(text)).toBe(word);
+  });
+
+  test('CASP needs even register pairs, as the architecture requires', () => {
+    expect(() => assembleOne('casp x1, x2, x4, x5, [x0]')).toThrow(/invalid operands/);
+    expect(assembleOne('casp x30, xzr, x2, x3, [x0]')).toBe(0x483e7c02);
+  });
+});
+
 describe('load/store round trip', () => {
   test('fields → word → text → assembler → the same word, for every row', () => {
     fc.assert(fc.property(fc.nat(rows.length - 1), fc.nat(0xffffffff), (ri, bits) => {

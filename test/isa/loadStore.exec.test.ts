@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'vitest';
+import { assembleOne } from '../../src/core/isa/asm.ts';
 import type { Machine } from '../../src/core/machine.ts';
-import { DATA, UNTAGGED, runSnippet } from '../helpers/snippet.ts';
-import { dataAbort, get, getV, put, setV } from './loadStore.helpers.ts';
+import { AccessKind } from '../../src/core/mte/check.ts';
+import { CODE, DATA, UNTAGGED, runSnippet } from '../helpers/snippet.ts';
+import { dataAbort, get, getV, put, setTag, setTcf0, setV, tagged } from './loadStore.helpers.ts';
 
 const D = BigInt(DATA);
 /** The last mapped byte of the UNTAGGED region is at UNTAGGED + 0xffff; the page after it is unmapped. */
@@ -90,13 +92,15 @@ describe('single register: addressing modes', () => {
   });
 
   test('LDR (literal) reads PC-relative, as W, X, SW, S, D and Q', () => {
-    const r = runSnippet([
-      'ldr w0, lit', 'ldr x1, lit', 'ldrsw x2, lit', 'ldr s3, lit', 'ldr d4, lit', 'ldr q5, lit', 'prfm pldl1keep, lit', 'b end',
-      '.balign 16', 'lit: .quad 0x1122334480000000, 0x5566778899aabbcc', 'end:',
-    ].join('\n'));
+    // The literal is four instruction words (executed harmlessly after the loads).
+    const lit = ['add x9, x9, #1', 'add x10, x10, #2', 'add x11, x11, #3', 'add x12, x12, #4'];
+    const w = lit.map((t) => BigInt(assembleOne(t)));
+    const r = runSnippet(['ldr w0, lit', 'ldr x1, lit', 'ldrsw x2, lit', 'ldr s3, lit', 'ldr d4, lit', 'ldr q5, lit', 'prfm pldl1keep, lit',
+      `lit: ${lit[0]}`, ...lit.slice(1)].join('\n'));
     expect(r.exception).toBeNull();
-    expect([r.x(0), r.x(1), r.x(2)]).toEqual([0x80000000n, 0x1122334480000000n, 0xffffffff80000000n]);
-    expect([getV(r.m, 3), getV(r.m, 4), getV(r.m, 5)]).toEqual([0x80000000n, 0x1122334480000000n, 0x5566778899aabbcc1122334480000000n]);
+    const x = w[0] | (w[1] << 32n);
+    expect([r.x(0), r.x(1), r.x(2)]).toEqual([w[0], x, BigInt.asUintN(64, BigInt.asIntN(32, w[0]))]);
+    expect([getV(r.m, 3), getV(r.m, 4), getV(r.m, 5)]).toEqual([w[0], x, x | (w[2] << 64n) | (w[3] << 96n)]);
   });
 
   test('PRFM never faults, even on an unmapped address', () => {
@@ -428,5 +432,129 @@ describe('SIMD&FP loads and stores', () => {
     expect(dataAbort(r.exception).type).toBe('translation');
     expect([0, 1, 2, 3].map((i) => getV(r.m, i))).toEqual([0n, 0n, 0n, 0n]);
     expect(r.x(1)).toBe(BigInt(UNMAPPED - 32));
+  });
+});
+
+// ---- MTE: which forms are checked (MTE.md §2.5) and multi-granule accesses (§2.6) ---------------------
+
+/** Synchronous checking (TCF0 = 1 unless given) with the SP and X1 holding pointers tagged `tag` into DATA. */
+const mte = (tag: number, tcf = 1, more?: (m: Machine) => void) => (m: Machine) => {
+  setTcf0(m, tcf);
+  m.cpu.setX(31, tagged(DATA, tag));
+  m.cpu.setX(1, tagged(DATA, tag));
+  more?.(m);
+};
+
+describe('MTE tag checks of loads and stores', () => {
+  test('SP-based store without writeback is unchecked', () => {
+    const r = runSnippet('str x2, [sp, #16]', mte(5, 1, (m) => m.cpu.setX(2, 0x42n)));
+    expect(r.exception).toBeNull();
+    expect(get(r.m, DATA + 16)).toBe(0x42n);
+  });
+
+  test('SP with pre-index is checked, and the fault leaves memory and SP unchanged', () => {
+    const r = runSnippet('str x2, [sp, #16]!', mte(5, 1, (m) => m.cpu.setX(2, 0x42n)));
+    const f = dataAbort(r.exception);
+    expect([f.type, f.va, f.write]).toEqual(['tagCheck', tagged(DATA + 16, 5), true]);
+    expect(get(r.m, DATA + 16)).toBe(0n);
+    expect(r.x(31)).toBe(tagged(DATA, 5));
+  });
+
+  test('SP with post-index LDP is checked; SP without writeback LDP is not', () => {
+    expect(dataAbort(runSnippet('ldp x2, x3, [sp], #16', mte(5)).exception).type).toBe('tagCheck');
+    expect(runSnippet('ldp x2, x3, [sp, #16]', mte(5)).exception).toBeNull();
+  });
+
+  test('register offset with SP base is checked', () => {
+    const r = runSnippet('str xzr, [sp, x10]', mte(5, 1, (m) => m.cpu.setX(10, 16n)));
+    expect(dataAbort(r.exception).va).toBe(tagged(DATA + 16, 5));
+  });
+
+  test('literal loads are never checked', () => {
+    // The code page is Normal Tagged and the literal's granule has tag 5; the PC's tag is 0.
+    const taggedCode = (m: Machine) => {
+      setTcf0(m, 1);
+      m.mapUser(CODE, CODE, 4096, { write: false, exec: true, tagged: true });
+      setTag(m, CODE, 5);
+      m.cpu.setX(1, BigInt(CODE + 4));
+    };
+    expect(runSnippet('ldr x0, lit\nlit: add x9, x9, #1\nadd x9, x9, #1', taggedCode).exception).toBeNull();
+    expect(dataAbort(runSnippet('ldr x0, [x1]', taggedCode).exception).type).toBe('tagCheck');
+  });
+
+  test('an 8-byte load at offset 12 checks both granules and reports the second granule\'s address', () => {
+    const r = runSnippet('ldr x0, [x1, #12]', mte(3, 1, (m) => {
+      setTag(m, DATA, 3);
+      m.cpu.setX(0, 7n);
+    }));
+    const f = dataAbort(r.exception);
+    expect([f.type, f.va, f.write]).toEqual(['tagCheck', tagged(DATA + 16, 3), false]);
+    expect(r.x(0)).toBe(7n);
+  });
+
+  test('when the first granule fails, the fault address is the access\'s start', () => {
+    const r = runSnippet('ldr x0, [x1, #12]', mte(3, 1, (m) => setTag(m, DATA + 16, 3)));
+    expect(dataAbort(r.exception).va).toBe(tagged(DATA + 12, 3));
+  });
+
+  test('a faulting STP writes nothing and does no writeback', () => {
+    const r = runSnippet('stp x2, x3, [x1, #8]!', mte(3, 1, (m) => {
+      setTag(m, DATA, 3);
+      setTag(m, DATA + 16, 4);
+      m.cpu.setX(2, 0x1111n);
+      m.cpu.setX(3, 0x2222n);
+    }));
+    expect(dataAbort(r.exception).va).toBe(tagged(DATA + 16, 3));
+    expect([get(r.m, DATA + 8), get(r.m, DATA + 16)]).toEqual([0n, 0n]);
+    expect(r.x(1)).toBe(tagged(DATA, 3));
+  });
+
+  test('a faulting LDP or LD1 changes no register', () => {
+    const setup = mte(3, 1, (m) => {
+      setTag(m, DATA, 3);
+      m.cpu.setX(2, 9n);
+      setV(m, 0, 9n);
+    });
+    const ldp = runSnippet('ldp x2, x3, [x1, #8]', setup);
+    expect([dataAbort(ldp.exception).type, ldp.x(2)]).toEqual(['tagCheck', 9n]);
+    const ld1 = runSnippet('ld1 { v0.16b, v1.16b }, [x1]', setup);
+    expect([dataAbort(ld1.exception).va, getV(ld1.m, 0)]).toEqual([tagged(DATA + 16, 3), 9n]);
+  });
+
+  test('exclusives and atomics with an SP base are unchecked; with another base they are checked', () => {
+    for (const text of ['ldxr x0, [sp]', 'ldadd x2, x3, [sp]', 'cas x2, x3, [sp]', 'ldar x0, [sp]', 'ldtr x0, [sp]']) {
+      expect(runSnippet(text, mte(5)).exception).toBeNull();
+      expect(dataAbort(runSnippet(text.replace('sp', 'x1'), mte(5)).exception).type).toBe('tagCheck');
+    }
+  });
+
+  test('a failing store-exclusive performs no access, so it is not tag checked', () => {
+    const r = runSnippet('stxr w2, x0, [x1]', mte(5));
+    expect([r.exception, r.x(2)]).toEqual([null, 1n]);
+  });
+
+  test('LDADD is checked as a read-modify-write', () => {
+    const kinds: number[] = [];
+    const r = runSnippet('ldadd x2, x3, [x1]', mte(0, 1, (m) => {
+      m.bus.observer = (_va, _size, kind) => kinds.push(kind);
+    }));
+    expect(r.exception).toBeNull();
+    expect(kinds).toEqual([AccessKind.ReadModifyWrite]);
+  });
+
+  test('asymmetric mode (TCF0=3): a pure store is asynchronous, TFSRE0_EL1.TF0 is set and the store is done', () => {
+    const r = runSnippet('str x2, [x1]', mte(5, 3, (m) => m.cpu.setX(2, 0x42n)));
+    expect(r.exception).toBeNull();
+    expect(get(r.m, DATA)).toBe(0x42n);
+    expect(r.m.cpu.sys.TFSRE0_EL1 & 1n).toBe(1n);
+  });
+
+  test('asymmetric mode (TCF0=3): an atomic is synchronous and changes nothing', () => {
+    const r = runSnippet('ldadd x2, x3, [x1]', mte(5, 3, (m) => {
+      put(m, DATA, 40n);
+      m.cpu.setX(2, 2n);
+    }));
+    expect(dataAbort(r.exception).type).toBe('tagCheck');
+    expect([get(r.m, DATA), r.x(3), r.m.cpu.sys.TFSRE0_EL1]).toEqual([40n, 0n, 0n]);
   });
 });

@@ -97,16 +97,34 @@ const CLASSES: AddressingClass[] = [
     exec: (e, f, t) => orderedMode(e.xfer, t, 0, f.n, signExtend(f.i, 9), e.bytes, e.kind === 'store'), forms: GPR },
 ];
 
+const nameIn = (c: AddressingClass, e: Form): string =>
+  e.kind === 'prefetch' ? c.prefetch! : `${e.kind === 'store' ? c.store : c.load}${e.suffix}`;
+const execIn = (c: AddressingClass, e: Form): InsnDef['exec'] =>
+  e.kind === 'prefetch' ? () => hint : (f) => c.exec(e, f, rtIndex(e, f.t));
+
 function classRows(c: AddressingClass): InsnDef[] {
-  return c.forms.map((e): InsnDef => {
-    const name = e.kind === 'prefetch' ? c.prefetch! : `${e.kind === 'store' ? c.store : c.load}${e.suffix}`;
-    return {
-      id: `${name.toUpperCase()}_${c.id}_${e.reg}`,
-      pattern: c.pattern(bin(e.size, 2), e.v, bin(e.opc, 2)),
-      syntax: `${name} {${e.reg}:t}, ${c.address(e)}`,
-      exec: e.kind === 'prefetch' ? () => hint : (f) => c.exec(e, f, rtIndex(e, f.t)),
-    };
-  });
+  return c.forms.map((e): InsnDef => ({
+    id: `${nameIn(c, e).toUpperCase()}_${c.id}_${e.reg}`,
+    pattern: c.pattern(bin(e.size, 2), e.v, bin(e.opc, 2)),
+    syntax: `${nameIn(c, e)} {${e.reg}:t}, ${c.address(e)}`,
+    exec: execIn(c, e),
+  }));
+}
+
+/**
+ * Assembler-only: `ldr x0, [x1, #12]` (an offset the scaled form cannot encode) assembles as LDUR, as
+ * llvm-mc does. The disassembler always prints the LDUR name.
+ */
+function unscaledAliasRows(): InsnDef[] {
+  const [scaled, unscaled] = CLASSES;
+  return unscaled.forms.filter((e) => e.kind !== 'prefetch').map((e): InsnDef => ({
+    id: `${nameIn(scaled, e).toUpperCase()}_unscaled_alias_${e.reg}`,
+    pattern: unscaled.pattern(bin(e.size, 2), e.v, bin(e.opc, 2)),
+    syntax: `${nameIn(scaled, e)} {${e.reg}:t}, [{XSP:n}{MemOffS1:i}]`,
+    when: (f) => signExtend(f.i, 9) < 0 || f.i % e.bytes !== 0,
+    noPrint: true,
+    exec: execIn(unscaled, e),
+  }));
 }
 
 /** Load register (literal): `opc 011 V 00 imm19 Rt`; never tag checked. */
@@ -127,4 +145,4 @@ const literalRows = LITERAL_FORMS.map(({ opc, v, e }): InsnDef => {
   };
 });
 
-export const rows: InsnDef[] = [...CLASSES.flatMap(classRows), ...literalRows];
+export const rows: InsnDef[] = [...CLASSES.flatMap(classRows), ...unscaledAliasRows(), ...literalRows];
