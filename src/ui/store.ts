@@ -181,8 +181,16 @@ function applyDelta(d: Delta): void {
     output: d.outputReset ? d.output : s.output + d.output,
     disasm: d.disasm ?? s.disasm, breakpoints: d.breakpoints,
   });
-  // The inspected pointer's granule may have changed: ask again.
-  if (s.pointerText && (d.granuleIndices.length > 0 || d.layout)) send({ type: 'inspectPointer', text: s.pointerText, requestId: ++pointerRequest });
+  // A new fault selects the pointer that faulted, so the heatmap, tables and inspector all show it.
+  const fault = [...d.events].reverse().find((e) => e.kind === 'fault' && e.address);
+  if (fault?.address) {
+    const va = BigInt(fault.address) & ((1n << 56n) - 1n);
+    useStore.setState({ selectedVa: Number(va & ~0xfn) });
+    s.inspect(fault.address);
+  } else if (s.pointerText && (d.granuleIndices.length > 0 || d.layout)) {
+    // The inspected pointer's granule may have changed: ask again.
+    send({ type: 'inspectPointer', text: s.pointerText, requestId: ++pointerRequest });
+  }
 }
 
 function onEvent(e: EventMessage): void {

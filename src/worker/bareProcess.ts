@@ -54,6 +54,7 @@ export class BareProcess {
   output = '';
   exitStatus: number | null = null;
   private nextMmap = MMAP_BASE;
+  private mmapCount = 0;
 
   constructor(image: ProgramImage, readonly config: RunConfig) {
     const m = this.machine;
@@ -171,7 +172,7 @@ export class BareProcess {
     const size = roundUp(length);
     const wantsMte = (prot & PROT_MTE) !== 0;
     const tagged = wantsMte && this.config.protMte;
-    this.map(va, size, `mmap #${this.regions.length - 1}${tagged ? ' PROT_MTE' : ''}`, { write: (prot & PROT_WRITE) !== 0, exec: (prot & PROT_EXEC) !== 0, tagged });
+    this.map(va, size, `mmap #${this.mmapCount++}${tagged ? ' PROT_MTE' : ''}`, { write: (prot & PROT_WRITE) !== 0, exec: (prot & PROT_EXEC) !== 0, tagged });
     this.nextMmap += size;
     report({
       kind: 'syscall', title: `mmap(${size} bytes${wantsMte ? ', PROT_MTE' : ''}) = 0x${va.toString(16)}`,

@@ -46,7 +46,7 @@ export function Controls() {
         <Check label="KVM_CAP_ARM_MTE" checked={config.kvmMte} onChange={(v) => setConfig({ kvmMte: v })} />
         <label className="toggle">
           TCF
-          <select value={config.tcf} onChange={(e) => setConfig({ tcf: e.target.value as TcfMode })}>
+          <select aria-label="TCF" value={config.tcf} onChange={(e) => setConfig({ tcf: e.target.value as TcfMode })}>
             {TCF_MODES.map((m) => <option key={m} value={m}>{m}</option>)}
           </select>
         </label>
@@ -64,7 +64,7 @@ export function Controls() {
         </label>
         <label className="toggle">
           Kernel
-          <select value={config.kernel} onChange={(e) => setConfig({ kernel: e.target.value as KernelVersion })}>
+          <select aria-label="Kernel version" value={config.kernel} onChange={(e) => setConfig({ kernel: e.target.value as KernelVersion })}>
             {KERNEL_VERSIONS.map((k) => <option key={k} value={k}>{k}</option>)}
           </select>
         </label>

@@ -1,13 +1,17 @@
 /** The stage-1 (and stage-2) mapping of every page, with the walk of the selected address level by level. */
+import type { WalkLevel } from '../../worker/protocol.ts';
 import { useStore } from '../store.ts';
 import { VirtualList } from './VirtualList.tsx';
+
+/** A stable empty walk: a selector must not return a new array on every call. */
+const NO_WALK: WalkLevel[] = [];
 
 const MAIR_NAME: Record<string, string> = { tagged: 'Normal Tagged (0xF0)', normal: 'Normal (0xFF)', device: 'Device-nGnRnE (0x00)' };
 
 export function MappingTable() {
   const layout = useStore((s) => s.layout);
   const selectedVa = useStore((s) => s.selectedVa);
-  const walk = useStore((s) => s.pointer?.walk ?? []);
+  const walk = useStore((s) => s.pointer?.walk ?? NO_WALK);
   const selectGranule = useStore((s) => s.selectGranule);
   const selectedPage = selectedVa === null ? -1 : layout.findIndex((p) => selectedVa >= p.va && selectedVa < p.va + 4096);
   return (
