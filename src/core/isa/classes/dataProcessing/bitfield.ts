@@ -114,26 +114,28 @@ const bitfieldRows = (z: Size): InsnDef[] => {
     id: `${name.toUpperCase()}_${z.id}`, pattern: pattern(opc, '000000', imms.toString(2).padStart(6, '0')),
     syntax: `${name} {${R}:d}, {W:n}`, exec: (f) => exec({ ...f, r: 0, s: imms }),
   });
+  // The insert forms (BFI, SBFIZ, UBFIZ) also assemble with lsb #0, which is immr = 0 and prints as the
+  // extract form listed before them.
   return [
     extension('sxtb', SBFM, 7, sbfm),
     extension('sxth', SBFM, 15, sbfm),
     ...(z.is64 ? [extension('sxtw', SBFM, 31, sbfm)] : [extension('uxtb', UBFM, 7, ubfm), extension('uxth', UBFM, 15, ubfm)]),
     { id: `ASR_imm_${z.id}`, pattern: pattern(SBFM, z.six('r'), ones), syntax: `asr {${R}:d}, {${R}:n}, {U:r}`, exec: sbfm },
-    { id: `SBFIZ_${z.id}`, pattern: pattern(SBFM), syntax: `sbfiz {${R}:d}, {${R}:n}, {BfLsb:r}, {BfizWidth:s}`, when: (f) => f.r > f.s, exec: sbfm },
     { id: `SBFX_${z.id}`, pattern: pattern(SBFM), syntax: `sbfx {${R}:d}, {${R}:n}, {U:r}, {BfxWidth:rs}`, when: (f) => f.s >= f.r, exec: sbfm },
+    { id: `SBFIZ_${z.id}`, pattern: pattern(SBFM), syntax: `sbfiz {${R}:d}, {${R}:n}, {BfLsb:r}, {BfizWidth:rs}`, when: (f) => f.r > f.s || f.r === 0, exec: sbfm },
     { id: `SBFM_${z.id}`, pattern: pattern(SBFM), syntax: `sbfm {${R}:d}, {${R}:n}, {U:r}, {U:s}`, noPrint: true, exec: sbfm },
     // LSL #0 also assembles (as the UBFM that prints as LSR #0).
     { id: `LSL_imm_${z.id}`, pattern: pattern(UBFM), syntax: `lsl {${R}:d}, {${R}:n}, {LslBitfield:rs}`,
       when: (f) => f.s + 1 === f.r || (f.r === 0 && f.s === top), exec: ubfm },
     { id: `LSR_imm_${z.id}`, pattern: pattern(UBFM, z.six('r'), ones), syntax: `lsr {${R}:d}, {${R}:n}, {U:r}`, exec: ubfm },
-    { id: `UBFIZ_${z.id}`, pattern: pattern(UBFM), syntax: `ubfiz {${R}:d}, {${R}:n}, {BfLsb:r}, {BfizWidth:s}`, when: (f) => f.r > f.s && f.s + 1 !== f.r, exec: ubfm },
     { id: `UBFX_${z.id}`, pattern: pattern(UBFM), syntax: `ubfx {${R}:d}, {${R}:n}, {U:r}, {BfxWidth:rs}`, when: (f) => f.s >= f.r, exec: ubfm },
+    { id: `UBFIZ_${z.id}`, pattern: pattern(UBFM), syntax: `ubfiz {${R}:d}, {${R}:n}, {BfLsb:r}, {BfizWidth:rs}`, when: (f) => (f.r > f.s && f.s + 1 !== f.r) || f.r === 0, exec: ubfm },
     { id: `UBFM_${z.id}`, pattern: pattern(UBFM), syntax: `ubfm {${R}:d}, {${R}:n}, {U:r}, {U:s}`, noPrint: true, exec: ubfm },
     // llvm-mc prints BFC only from Armv8.2; it accepts it in assembly.
-    { id: `BFC_${z.id}`, pattern: pattern(BFM, z.six('r'), z.six('s'), '11111'), syntax: `bfc {${R}:d}, {BfLsb:r}, {BfizWidth:s}`,
+    { id: `BFC_${z.id}`, pattern: pattern(BFM, z.six('r'), z.six('s'), '11111'), syntax: `bfc {${R}:d}, {BfLsb:r}, {BfizWidth:rs}`,
       when: (f) => f.r === 0 || f.s < f.r, noPrint: true, exec: bfm },
-    { id: `BFI_${z.id}`, pattern: pattern(BFM), syntax: `bfi {${R}:d}, {${R}:n}, {BfLsb:r}, {BfizWidth:s}`, when: (f) => f.s < f.r, exec: bfm },
     { id: `BFXIL_${z.id}`, pattern: pattern(BFM), syntax: `bfxil {${R}:d}, {${R}:n}, {U:r}, {BfxWidth:rs}`, when: (f) => f.s >= f.r, exec: bfm },
+    { id: `BFI_${z.id}`, pattern: pattern(BFM), syntax: `bfi {${R}:d}, {${R}:n}, {BfLsb:r}, {BfizWidth:rs}`, when: (f) => f.s < f.r || f.r === 0, exec: bfm },
     { id: `BFM_${z.id}`, pattern: pattern(BFM), syntax: `bfm {${R}:d}, {${R}:n}, {U:r}, {U:s}`, noPrint: true, exec: bfm },
   ];
 };

@@ -3,7 +3,7 @@
  * it prints (plus the spellings llvm-mc accepts, such as `lsl #0` or a label for ADR).
  */
 import { bitMaskValue, decodeBitMask, encodeBitMask } from '../../../bits/bitmask.ts';
-import { CONDITIONS, defineOperandKinds, one, operandKind, parseImmediate } from '../../operands.ts';
+import { CONDITIONS, defineOperandKinds, one, operandKind, OperandError, parseImmediate } from '../../operands.ts';
 import type { Fields, OperandContext, OperandKind } from '../../types.ts';
 
 const SHIFT_NAMES = ['lsl', 'lsr', 'asr', 'ror'];
@@ -35,8 +35,11 @@ function shiftOperand(allowRor: boolean): OperandKind {
     print(f, [t, i]) {
       return f[t] === 0 && f[i] === 0 ? null : `, ${SHIFT_NAMES[f[t]]} #${f[i]}`;
     },
-    parse(text, [t, i], f) {
+    parse(text, [t, i], f, ctx) {
       const p = parseNamedAmount(text, allowRor ? SHIFT_NAMES : SHIFT_NAMES.slice(0, 3), false);
+      // 32-bit rows have a 5-bit amount field, 64-bit rows a 6-bit one.
+      const max = 2 ** ctx.fieldWidth(i) - 1;
+      if (p && (p[1] < 0 || p[1] > max)) throw new OperandError(`shift amount #${p[1]} is out of range: ${max + 1}-bit registers shift by 0 to ${max}`);
       [f[t], f[i]] = p ? [p[0], p[1]] : [0, 0];
       return p ? p[2] : 0;
     },
@@ -57,16 +60,14 @@ function extendOperand(lslOption: number): OperandKind {
     },
     parse(text, letters, f) {
       const [o, i] = letters;
-      const p = parseNamedAmount(text, EXTEND_NAMES, true);
-      if (p) {
-        [f[o], f[i]] = [p[0], p[1]];
-        return p[2];
-      }
-      // `lsl` or nothing stands for UXTX/UXTW only beside SP; otherwise this is the shifted-register form.
-      if (!spInvolved(f, letters.slice(2))) return -1;
+      const named = parseNamedAmount(text, EXTEND_NAMES, true);
       const lsl = /^,lsl#(\d+)/.exec(text);
-      [f[o], f[i]] = [lslOption, lsl ? Number(lsl[1]) : 0];
-      return lsl ? lsl[0].length : 0;
+      // `lsl` or nothing stands for UXTX/UXTW only beside SP; otherwise this is the shifted-register form.
+      if (!named && !spInvolved(f, letters.slice(2))) return -1;
+      const amount = named ? named[1] : lsl ? Number(lsl[1]) : 0;
+      if (amount > 4) throw new OperandError(`extended register shift #${amount} is out of range 0 to 4`);
+      [f[o], f[i]] = [named ? named[0] : lslOption, amount];
+      return named ? named[2] : lsl ? lsl[0].length : 0;
     },
   };
 }
@@ -78,11 +79,11 @@ function bitMaskOf(f: Fields, letters: string) {
   return { is64, mask: decodeBitMask(N, s, r, is64) };
 }
 
-function storeBitMask(text: string, letters: string, f: Fields): number {
+function storeBitMask(text: string, letters: string, f: Fields, why: (value: string, width: number) => string): number {
   const p = parseWideImmediate(text);
   if (!p) return -1;
   const enc = encodeBitMask(p[0], letters.length === 3);
-  if (!enc) return -1;
+  if (!enc) throw new OperandError(why(text.slice(0, p[1]).replace(/^#?/, '#'), letters.length === 3 ? 64 : 32));
   if (letters.length === 3) [f[letters[0]], f[letters[1]], f[letters[2]]] = [enc.N, enc.immr, enc.imms];
   else [f[letters[0]], f[letters[1]]] = [enc.immr, enc.imms];
   return p[1];
@@ -154,10 +155,11 @@ function duplicated(reg: 'X' | 'W'): OperandKind {
 /** Bit width of a bitfield row, from its immr field: 6 bits for 64-bit rows, 5 for 32-bit rows. */
 const bitfieldWidth = (ctx: OperandContext, r: string): number => 2 ** ctx.fieldWidth(r);
 
-/** Parses a plain decimal or hex immediate within [min, max]; [value, length] or null. */
-function immediateIn(text: string, min: number, max: number): [number, number] | null {
+/** Parses a plain decimal or hex immediate, which must lie in [min, max]; [value, length] or null. */
+function immediateIn(text: string, min: number, max: number, what: string): [number, number] | null {
   const p = parseImmediate(text);
-  return p && p[0] >= min && p[0] <= max ? p : null;
+  if (p && (p[0] < min || p[0] > max)) throw new OperandError(`${what} #${p[0]} is out of range ${min} to ${max}`);
+  return p;
 }
 
 /** A PC-relative target: `#offset` or a label. Returns [offset from `base`, length] or null. */
@@ -181,7 +183,8 @@ function pcRelative(scale: number): OperandKind {
     parse(text, [h, l], f, ctx) {
       const base = scale === 1 ? ctx.pc : ctx.pc - (ctx.pc % scale);
       const p = parseTarget(text, ctx, base, scale);
-      if (!p || p[0] < -(2 ** 20) || p[0] >= 2 ** 20) return -1;
+      if (!p) return -1;
+      if (p[0] < -(2 ** 20) || p[0] >= 2 ** 20) throw new OperandError(`target is out of range: ${scale === 1 ? 'ADR reaches ±1 MiB' : 'ADRP reaches ±4 GiB'}`);
       const imm = p[0] < 0 ? p[0] + 2 ** 21 : p[0];
       [f[h], f[l]] = [Math.floor(imm / 4), imm % 4];
       return p[1];
@@ -210,7 +213,8 @@ defineOperandKinds({
       const v = bitMaskFieldValue(f, letters);
       return v === null ? null : `#0x${v.toString(16)}`;
     },
-    parse: (text, letters, f) => storeBitMask(text, letters, f),
+    parse: (text, letters, f) => storeBitMask(text, letters, f, (v, width) =>
+      `${v} is not a bitmask immediate of a ${width}-bit register (one run of ones, rotated and repeated in 2- to ${width}-bit elements)`),
   },
   /** MOV (bitmask immediate): the value in signed decimal. */
   BitImmMov: {
@@ -218,18 +222,20 @@ defineOperandKinds({
       const v = bitMaskFieldValue(f, letters);
       return v === null ? null : `#${signedOfWidth(v, letters.length === 3)}`;
     },
-    parse: (text, letters, f) => storeBitMask(text, letters, f),
+    parse: (text, letters, f) => storeBitMask(text, letters, f, (v) =>
+      `${v} cannot be made by one MOVZ, MOVN or ORR (bitmask); build it with MOVZ and MOVK`),
   },
   MovZImm: moveWideAlias(false),
   MovNImm: moveWideAlias(true),
   /** `, lsl #16·hw` of the move-wide instructions, omitted for hw=0. */
   HwShift: {
     print: (f, l) => (one(f, l) === 0 ? null : `, lsl #${16 * one(f, l)}`),
-    parse(text, l, f) {
+    parse(text, l, f, ctx) {
       const m = /^,lsl#(\d+)/.exec(text);
       if (!m) { f[l[0]] = 0; return 0; }
       const amount = Number(m[1]);
-      if (amount % 16 !== 0) return -1;
+      const max = 16 * (2 ** ctx.fieldWidth(l[0]) - 1);
+      if (amount % 16 !== 0 || amount > max) throw new OperandError(`move-wide shift must be lsl #0${max >= 16 ? ', #16' : ''}${max > 16 ? ', #32 or #48' : ''}`);
       f[l[0]] = amount / 16;
       return m[0].length;
     },
@@ -239,7 +245,7 @@ defineOperandKinds({
     print: (f, [r, s], ctx) => `#${bitfieldWidth(ctx, r) - 1 - f[s]}`,
     parse(text, [r, s], f, ctx) {
       const width = bitfieldWidth(ctx, r);
-      const p = immediateIn(text, 0, width - 1);
+      const p = immediateIn(text, 0, width - 1, 'shift amount');
       if (!p) return -1;
       [f[r], f[s]] = [(width - p[0]) % width, width - 1 - p[0]];
       return p[1];
@@ -250,17 +256,19 @@ defineOperandKinds({
     print: (f, [r], ctx) => `#${(bitfieldWidth(ctx, r) - f[r]) % bitfieldWidth(ctx, r)}`,
     parse(text, [r], f, ctx) {
       const width = bitfieldWidth(ctx, r);
-      const p = immediateIn(text, 0, width - 1);
+      const p = immediateIn(text, 0, width - 1, 'bitfield lsb');
       if (!p) return -1;
       f[r] = (width - p[0]) % width;
       return p[1];
     },
   },
-  /** The width of BFI/SBFIZ/UBFIZ/BFC: imms + 1. */
+  /** The width of BFI/SBFIZ/UBFIZ/BFC: imms + 1; the field must end within the register. Letters: immr, imms. */
   BfizWidth: {
-    print: (f, [s]) => `#${f[s] + 1}`,
-    parse(text, [s], f) {
-      const p = immediateIn(text, 1, 64);
+    print: (f, [, s]) => `#${f[s] + 1}`,
+    parse(text, [r, s], f, ctx) {
+      const width = bitfieldWidth(ctx, r);
+      const lsb = (width - f[r]) % width;
+      const p = immediateIn(text, 1, width - lsb, `bitfield width (after lsb #${lsb})`);
       if (!p) return -1;
       f[s] = p[0] - 1;
       return p[1];
@@ -269,8 +277,8 @@ defineOperandKinds({
   /** The width of BFXIL/SBFX/UBFX: imms - immr + 1 (immr parsed before it). Letters: immr, imms. */
   BfxWidth: {
     print: (f, [r, s]) => `#${f[s] - f[r] + 1}`,
-    parse(text, [r, s], f) {
-      const p = immediateIn(text, 1, 64);
+    parse(text, [r, s], f, ctx) {
+      const p = immediateIn(text, 1, bitfieldWidth(ctx, r) - f[r], `bitfield width (after lsb #${f[r]})`);
       if (!p) return -1;
       f[s] = f[r] + p[0] - 1;
       return p[1];
