@@ -506,6 +506,27 @@ describe('stage-2 NoTagAccess (FEAT_MTE_PERM, KVM.md §8)', () => {
     expect(r.m.phys.readBytes(DATA, 16).every((b) => b === 0)).toBe(true);
   });
 
+  test('a tag-checked load from NoTagAccess memory takes a stage-2 fault reporting the IPA', () => {
+    const r = runSnippet('ldr x2, [x1]', (m) => {
+      withStage2(m);
+      sys(m, (s) => { s.SCTLR_EL1 = withField(s.SCTLR_EL1, SCTLR.TCF0, 2, 1); });
+      m.cpu.setX(1, tagged(DATA + 0x30, 0));
+    });
+    const f = dataAbort(r.exception);
+    expect([f.type, f.stage, f.ipa]).toEqual(['noTagAccess', 2, DATA + 0x30]);
+  });
+
+  test('an unchecked load from NoTagAccess memory reads its data', () => {
+    const r = runSnippet('msr tco, #1\nldr x2, [x1]', (m) => {
+      withStage2(m);
+      sys(m, (s) => { s.SCTLR_EL1 = withField(s.SCTLR_EL1, SCTLR.TCF0, 2, 1); });
+      m.phys.writeBytes(DATA + 0x30, new Uint8Array(8).fill(0x5a));
+      m.cpu.setX(1, tagged(DATA + 0x30, 0));
+    });
+    expect(r.exception).toBeNull();
+    expect(r.x(2)).toBe(0x5a5a5a5a5a5a5a5an);
+  });
+
   test('tag instructions on a normal page under the same stage 2 work', () => {
     const r = runSnippet('stg x0, [x1]\nldg x2, [x1]', (m) => { withStage2(m); m.cpu.setX(0, tagged(0, 3)); m.cpu.setX(1, BigInt(DATA + 0x1000)); });
     expect(r.exception).toBeNull();

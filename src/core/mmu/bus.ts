@@ -42,6 +42,8 @@ export class Bus {
   private readonly tlbFrame: (Frame | null)[] = new Array<Frame | null>(TLB_SIZE).fill(null);
   private readonly tlbPerm = new Uint8Array(TLB_SIZE);
   private readonly tlbPa = new Float64Array(TLB_SIZE);
+  /** Intermediate physical address of each entry's page (equal to the PA without stage 2). */
+  private readonly tlbIpa = new Float64Array(TLB_SIZE);
 
   /** High half of the last 64-bit value read (`read64` returns the low half). */
   rhi = 0;
@@ -143,11 +145,11 @@ export class Bus {
   }
 
   /** The frame and attributes for an address, after translation for `kind` (tag instructions use this). */
-  frameFor(hi: number, lo: number, kind: AccessKind): { frame: Frame; tagged: boolean; noTagAccess: boolean } {
+  frameFor(hi: number, lo: number, kind: AccessKind): { frame: Frame; tagged: boolean; noTagAccess: boolean; ipa: number } {
     const need = kind === AccessKind.Read ? Tlb.Read : Tlb.Write;
     const i = this.lookup(hi, lo, need, 1, false, kind);
     const perm = this.tlbPerm[i];
-    return { frame: this.tlbFrame[i]!, tagged: (perm & Tlb.Tagged) !== 0, noTagAccess: (perm & Tlb.NoTagAccess) !== 0 };
+    return { frame: this.tlbFrame[i]!, tagged: (perm & Tlb.Tagged) !== 0, noTagAccess: (perm & Tlb.NoTagAccess) !== 0, ipa: this.tlbIpa[i] + (lo & PAGE_MASK) };
   }
 
   /** Instruction fetch translation: the frame holding the instruction at `pc`. */
@@ -185,7 +187,7 @@ export class Bus {
     const vpn = (hi & 0xffffff) * 0x100000 + (lo >>> 12);
     let i = (lo >>> 12) & TLB_MASK;
     if (this.tlbVpn[i] !== vpn || (this.tlbPerm[i] & need) !== need) i = this.fill(hi, lo, need, kind);
-    if (checked && (this.tlbPerm[i] & Tlb.Tagged) !== 0) this.checkInPage(i, hi, lo, size, kind);
+    if (checked && (this.tlbPerm[i] & (Tlb.Tagged | Tlb.NoTagAccess)) !== 0) this.checkInPage(i, hi, lo, size, kind);
     else if (checked && this.observer !== null) this.observeUnchecked(hi, lo, size, kind, i);
     return i;
   }
@@ -214,8 +216,8 @@ export class Bus {
     let perm = Tlb.Read | (canWrite ? Tlb.Write : 0) | (canExec ? Tlb.Exec : 0);
     if (this.mair[S1.attrIndx(d1)] === MAIR_TAGGED) perm |= Tlb.Tagged;
     let pa = s1.outputAddress - (s1.outputAddress % PAGE_SIZE);
+    const ipa = pa;
     if (this.stage2 !== null) {
-      const ipa = pa;
       const s2 = this.walkStage2(ipa);
       if (!s2.ok) return fault('translation', 2, s2.level, ipa);
       const d2 = s2.descriptor;
@@ -242,6 +244,7 @@ export class Bus {
     this.tlbFrame[i] = frame;
     this.tlbPerm[i] = perm;
     this.tlbPa[i] = pa;
+    this.tlbIpa[i] = ipa;
     return i;
   }
 
@@ -295,7 +298,7 @@ export class Bus {
       if (this.observer !== null) this.observer(toBigVa(hi, lo), size, kind, pre, -1);
       return;
     }
-    if ((this.tlbPerm[i] & Tlb.NoTagAccess) !== 0) this.noTagAccessFault(hi, lo, kind);
+    if ((this.tlbPerm[i] & Tlb.NoTagAccess) !== 0) this.noTagAccessFault(hi, lo, kind, this.tlbIpa[i] + (lo & PAGE_MASK));
     const tags = this.tlbFrame[i]!.tags;
     const pointerTag = (hi >>> 24) & 0xf;
     const off = lo & PAGE_MASK;
@@ -319,7 +322,7 @@ export class Bus {
     while (remaining > 0) {
       const chunk = Math.min(remaining, PAGE_SIZE - (cLo & PAGE_MASK));
       const i = (cLo >>> 12) & TLB_MASK;
-      if ((this.tlbPerm[i] & Tlb.Tagged) !== 0) this.checkInPage(i, cHi, cLo, chunk, kind);
+      if ((this.tlbPerm[i] & (Tlb.Tagged | Tlb.NoTagAccess)) !== 0) this.checkInPage(i, cHi, cLo, chunk, kind);
       remaining -= chunk;
       const nlo = (cLo + chunk) | 0;
       if ((nlo >>> 0) < (cLo >>> 0)) cHi = (cHi + 1) | 0;
@@ -346,8 +349,8 @@ export class Bus {
     }
   }
 
-  private noTagAccessFault(hi: number, lo: number, kind: AccessKind): never {
-    const fault: MemoryFault = { type: 'noTagAccess', stage: 2, level: 3, va: toBigVa(hi, lo), write: kind !== AccessKind.Read, fetch: false };
+  private noTagAccessFault(hi: number, lo: number, kind: AccessKind, ipa: number): never {
+    const fault: MemoryFault = { type: 'noTagAccess', stage: 2, level: 3, va: toBigVa(hi, lo), ipa, write: kind !== AccessKind.Read, fetch: false };
     throw new GuestException({ kind: 'dataAbort', fault });
   }
 

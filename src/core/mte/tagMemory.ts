@@ -18,8 +18,8 @@ import { AccessKind } from './check.ts';
 import { tagInsnContext } from './tagContext.ts';
 
 /** A stage-2 permission fault for a tag access to NoTagAccess memory (FEAT_MTE_PERM, KVM.md §8). */
-function noTagAccessFault(hi: number, lo: number, write: boolean): GuestException {
-  const fault: MemoryFault = { type: 'noTagAccess', stage: 2, level: 3, va: toBigVa(hi, lo), write, fetch: false };
+function noTagAccessFault(hi: number, lo: number, write: boolean, ipa: number): GuestException {
+  const fault: MemoryFault = { type: 'noTagAccess', stage: 2, level: 3, va: toBigVa(hi, lo), ipa, write, fetch: false };
   return new GuestException({ kind: 'dataAbort', fault });
 }
 
@@ -34,7 +34,8 @@ function translateAll(s: CpuState, hi: number, lo: number, bytes: number, kind: 
   for (let done = 0; done < bytes;) {
     const cLo = (lo + done) | 0;
     const cHi = carryHi(hi, (lo >>> 0) + done);
-    if (s.bus.frameFor(cHi, cLo, kind).noTagAccess && tagAccess) throw noTagAccessFault(cHi, cLo, kind !== AccessKind.Read);
+    const where = s.bus.frameFor(cHi, cLo, kind);
+    if (where.noTagAccess && tagAccess) throw noTagAccessFault(cHi, cLo, kind !== AccessKind.Read, where.ipa);
     done += PAGE_SIZE - (cLo & PAGE_MASK);
   }
 }
