@@ -62,7 +62,7 @@ export function immediateMode(xfer: Transfer, t: number, t2: number, n: number, 
 }
 
 /** Register-offset extend (the `option` field): UXTW 010, LSL 011, SXTW 110, SXTX 111. */
-export const Extend = { UXTW: 2, LSL: 3, SXTW: 6, SXTX: 7 } as const;
+const Extend = { UXTW: 2, LSL: 3, SXTW: 6, SXTX: 7 } as const;
 
 /** `[Xn|SP, Rm{, extend {#shift}}]`: always tag checked, even with an SP base (MTE.md §2.5). */
 export function registerOffsetMode(xfer: Transfer, t: number, n: number, m: number, option: number, shift: number): Op {

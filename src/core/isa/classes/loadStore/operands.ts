@@ -87,7 +87,7 @@ const PRF_TARGETS = ['l1', 'l2', 'l3'];
 const PRF_POLICIES = ['keep', 'strm'];
 
 /** Name of a PRFM operation (`Rt` field), or undefined when the architecture leaves it unnamed. */
-export function prefetchName(op: number): string | undefined {
+function prefetchName(op: number): string | undefined {
   const type = PRF_TYPES[op >> 3];
   const target = PRF_TARGETS[(op >> 1) & 3];
   return type && target ? `${type}${target}${PRF_POLICIES[op & 1]}` : undefined;

@@ -4,12 +4,11 @@
  * immediate (Rm = 31) or a register. The whole footprint is translated and tag checked first (checked when
  * `wback || n != 31`, MTE.md §2.5), so a fault changes no register and no memory.
  */
-import { rx } from '../../../cpu/state.ts';
+import { rx, type CpuState } from '../../../cpu/state.ts';
 import { AccessKind } from '../../../mte/check.ts';
 import { defineOperandKinds, one } from '../../operands.ts';
 import type { Fields, InsnDef, Op, OperandKind } from '../../types.ts';
-import type { CpuState } from '../../../cpu/state.ts';
-import { readSized, writeSized } from './access.ts';
+import { carryHi, readSized, writeSized } from './access.ts';
 import { bin } from './single.ts';
 
 // ---- lanes of V registers --------------------------------------------------------------------------
@@ -49,7 +48,7 @@ function setLane(v: Int32Array, reg: number, e: number, ebytes: number, lo: numb
 /** Element `e` of V[reg] ↔ memory at `offset` bytes from (hi, lo); the footprint was probed, so unchecked. */
 function transferLane(s: CpuState, load: boolean, reg: number, e: number, ebytes: number, hi: number, lo: number, offset: number): void {
   const sum = (lo >>> 0) + offset;
-  const ahi = (hi + (sum >= 4294967296 ? 1 : 0)) | 0;
+  const ahi = carryHi(hi, sum);
   if (load) {
     const vlo = readSized(s, ahi, sum | 0, ebytes, false);
     setLane(s.vreg, reg, e, ebytes, vlo, s.bus.rhi);
@@ -82,7 +81,7 @@ function structureMode(n: number, post: Post, m: number, bytes: number, load: bo
       const addHi = post === 'imm' ? 0 : s.hi[m];
       const sum = (lo >>> 0) + (addLo >>> 0);
       s.lo[n] = sum | 0;
-      s.hi[n] = (hi + addHi + (sum >= 4294967296 ? 1 : 0)) | 0;
+      s.hi[n] = carryHi(hi + addHi, sum);
     }
     s.pc += 4;
   };
