@@ -366,10 +366,12 @@ export class Vm implements MmuNotifier {
     let ret = 0;
     let why = write ? 'Tags written into guest memory; the pages are now PG_mte_tagged, so a later stage-2 fault keeps them.'
       : 'Tags read from guest memory, one tag per byte; pages the guest never touched read as zeros.';
+    let slot: Memslot | undefined;
+    let vma: Vma | undefined;
     for (let ipa = req.guestIpa; done < req.length; ipa += PAGE_SIZE, done += PAGE_SIZE) {
-      const slot = this.slotFor(ipa);
+      if (slot === undefined || ipa >= slot.guestPhysAddr + slot.memorySize) slot = this.slotFor(ipa);
       const hva = slot === undefined ? 0 : slot.userspaceAddr + (ipa - slot.guestPhysAddr);
-      const vma = slot === undefined ? undefined : this.user.mm.find(hva);
+      if (vma === undefined || hva < vma.start || hva >= vma.end) vma = slot === undefined ? undefined : this.user.mm.find(hva);
       if (vma === undefined || vma.object.kind === 'device') {
         ret = -Errno.EFAULT;
         why = slot === undefined
@@ -377,9 +379,15 @@ export class Vm implements MmuNotifier {
           : 'Device memory has no tags (not an online RAM page): -EFAULT.';
         break;
       }
-      const r = this.user.mm.fault(hva, write || vma.write);
-      if ('errno' in r) { ret = -Errno.EFAULT; why = r.why; break; }
-      const frame = this.host.frame(r.pfn);
+      const idx = Mm.index(vma, hva);
+      const entry = vma.object.pages[idx];
+      let frame: Frame;
+      if (entry !== 0 && !(write && vma.object.cow !== null && vma.object.cow[idx] === 1)) frame = this.host.frame(entry - 1);
+      else {
+        const r = this.user.mm.fault(hva, write || vma.write);
+        if ('errno' in r) { ret = -Errno.EFAULT; why = r.why; break; }
+        frame = this.host.frame(r.pfn);
+      }
       const buf = req.addr + (done / PAGE_SIZE) * GRANULES_PER_PAGE;
       const n = write ? this.tagsToGuest(frame, buf) : this.tagsFromGuest(frame, buf);
       if (n !== GRANULES_PER_PAGE) { ret = -Errno.EFAULT; why = 'The user buffer faulted part-way: the call stops there.'; break; }
@@ -390,7 +398,8 @@ export class Vm implements MmuNotifier {
 
   private tagsFromGuest(frame: Frame, buf: number): number {
     const t = this.tagBuf;
-    if ((frame.flags & FrameFlag.MteTagged) !== 0 && frame.tags !== null) for (let g = 0; g < GRANULES_PER_PAGE; g++) t[g] = frame.tags[g] & 0xf;
+    const tags = frame.tags;
+    if ((frame.flags & FrameFlag.MteTagged) !== 0 && tags !== null) t.set(tags);
     else t.fill(0);
     return this.user.copyToUser(buf, t, GRANULES_PER_PAGE);
   }
@@ -398,7 +407,8 @@ export class Vm implements MmuNotifier {
   private tagsToGuest(frame: Frame, buf: number): number {
     const n = this.user.copyFromUser(buf, this.tagBuf, GRANULES_PER_PAGE);
     const tags = frame.ensureTags();
-    for (let g = 0; g < n; g++) tags[g] = this.tagBuf[g] & 0xf;
+    const src = this.tagBuf;
+    for (let g = 0; g < n; g++) tags[g] = src[g] & 0xf;
     if (n === GRANULES_PER_PAGE || this.profile.copyTagsClearsOnFault) {
       if (n !== GRANULES_PER_PAGE) tags.fill(0); // 6.2+: never leave half-written tags behind
       frame.flags |= FrameFlag.MteTagged;

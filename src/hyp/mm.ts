@@ -188,6 +188,15 @@ export class Mm implements MmuNotifier {
     }
   }
 
+  /** MADV_POPULATE_WRITE: faults every page of the range in for writing now, as a VMM's preallocation does. */
+  populateWrite(addr: number, length: number): number {
+    for (let a = addr; a < addr + length; a += PAGE_SIZE) {
+      const r = this.fault(a, true);
+      if ('errno' in r) return r.errno;
+    }
+    return 0;
+  }
+
   /** The present page behind `addr`, without faulting (null when not present). */
   presentFrame(addr: number): Frame | null {
     const vma = this.find(addr);

@@ -40,8 +40,6 @@ export interface VmmCosts {
   tagInstructions: number;
 }
 
-type PageFn = (data: Uint8Array, pageOff: number, done: number, n: number) => void;
-
 export class Vmm implements UserAccess {
   readonly mm: Mm;
   readonly cpu = new CpuState();
@@ -89,20 +87,24 @@ export class Vmm implements UserAccess {
   // ---- user accesses ----------------------------------------------------------------------------
 
   /**
-   * Runs `fn` for each page-sized piece of [hva, hva + length) after translating and tag-checking it with
-   * a pointer carrying `tag`; page faults are handled by the host kernel as they come.
+   * Copies [hva, hva + length) to or from `buf` at `bufOff` (write: from `buf` into memory), translating
+   * and tag-checking each page with a pointer carrying `tag`; page faults are handled by the host kernel
+   * as they come. Returns the bytes done, or the signal the process would get.
    */
-  private access(hva: number, length: number, write: boolean, tag: number, fn: PageFn): VmmResult<number> {
+  private access(hva: number, length: number, write: boolean, tag: number, buf: Uint8Array, bufOff: number): VmmResult<number> {
     const kind = write ? AccessKind.Write : AccessKind.Read;
     let done = 0;
     while (done < length) {
       const addr = hva + done;
-      const n = Math.min(length - done, PAGE_SIZE - (addr % PAGE_SIZE));
+      const off = addr % PAGE_SIZE;
+      const n = Math.min(length - done, PAGE_SIZE - off);
       const hi = (Math.floor(addr / 2 ** 32) | (tag << 24)) | 0;
       const lo = addr | 0;
       try {
         this.bus.probe(hi, lo, n, kind, true);
-        fn(this.bus.frameFor(hi, lo, kind).frame.data, addr % PAGE_SIZE, done, n);
+        const data = this.bus.frameFor(hi, lo, kind).frame.data;
+        if (write) data.set(buf.subarray(bufOff + done, bufOff + done + n), off);
+        else buf.set(data.subarray(off, off + n), bufOff + done);
         done += n;
       } catch (e) {
         if (!(e instanceof GuestException) || (e.info.kind !== 'dataAbort')) throw e;
@@ -122,21 +124,21 @@ export class Vmm implements UserAccess {
 
   read(hva: number, length: number, tag = 0): VmmResult<Uint8Array> {
     const out = new Uint8Array(length);
-    const r = this.access(hva, length, false, tag, (d, off, done, n) => out.set(d.subarray(off, off + n), done));
+    const r = this.access(hva, length, false, tag, out, 0);
     return r.ok ? { ok: true, value: out } : r;
   }
 
   write(hva: number, bytes: Uint8Array, tag = 0): VmmResult<number> {
-    return this.access(hva, bytes.length, true, tag, (d, off, done, n) => d.set(bytes.subarray(done, done + n), off));
+    return this.access(hva, bytes.length, true, tag, bytes, 0);
   }
 
   /** Reads into `dst` at `dstOff` without allocating (migration's bulk copy). */
   readInto(hva: number, dst: Uint8Array, dstOff: number, length: number, tag = 0): VmmResult<number> {
-    return this.access(hva, length, false, tag, (d, off, done, n) => dst.set(d.subarray(off, off + n), dstOff + done));
+    return this.access(hva, length, false, tag, dst, dstOff);
   }
 
   writeFrom(hva: number, src: Uint8Array, srcOff: number, length: number, tag = 0): VmmResult<number> {
-    return this.access(hva, length, true, tag, (d, off, done, n) => d.set(src.subarray(srcOff + done, srcOff + done + n), off));
+    return this.access(hva, length, true, tag, src, srcOff);
   }
 
   /** LDG at EL0 through this process's mapping (0 on a plain mapping, whose memory is Untagged). */
@@ -157,12 +159,12 @@ export class Vmm implements UserAccess {
   // ---- uaccess for KVM --------------------------------------------------------------------------
 
   copyFromUser(addr: number, dst: Uint8Array, n: number): number {
-    const r = this.access(addr, n, false, 0, (d, off, done, k) => dst.set(d.subarray(off, off + k), done));
+    const r = this.access(addr, n, false, 0, dst, 0);
     return r.ok ? r.value : this.lastDone(addr, n, false);
   }
 
   copyToUser(addr: number, src: Uint8Array, n: number): number {
-    const r = this.access(addr, n, true, 0, (d, off, done, k) => d.set(src.subarray(done, done + k), off));
+    const r = this.access(addr, n, true, 0, src, 0);
     return r.ok ? r.value : this.lastDone(addr, n, true);
   }
 
