@@ -147,15 +147,16 @@ const EXACT_HI = 0x200000;
 /** Unsigned 64-bit division rounding toward zero, into r64; division by zero gives 0 (Arm ARM UDIV). */
 export function udiv64(nHi: number, nLo: number, dHi: number, dLo: number): void {
   const nh = nHi >>> 0, dh = dHi >>> 0;
-  if (nh < EXACT_HI && dh < EXACT_HI) {
+  if ((dHi | dLo) === 0) {
+    r64.hi = 0;
+    r64.lo = 0;
+  } else if (nh < EXACT_HI && dh < EXACT_HI) {
     const n = nh * TWO32 + (nLo >>> 0), d = dh * TWO32 + (dLo >>> 0);
     // n % d is exact in doubles, so (n - n % d) / d is the exact quotient.
-    const q = d === 0 ? 0 : (n - (n % d)) / d;
+    const q = (n - (n % d)) / d;
     r64.hi = Math.floor(q / TWO32) | 0;
     r64.lo = q | 0;
-    return;
-  }
-  udivLong(nHi, nLo, dHi, dLo);
+  } else udivLong(nHi, nLo, dHi, dLo);
 }
 
 /** Restoring binary long division for dividends or divisors of 2^53 and above. */
