@@ -1,5 +1,7 @@
 // Tagscope benchmark guest: a tight loop of tag-checked 64-bit loads and stores with ALU work.
-// Usage: tagloop MODE ITERATIONS   (MODE "sync": tag checks on, synchronous; "none": TCF none)
+// Usage: tagloop MODE ITERATIONS
+//   MODE "sync": tag checks on, synchronous; "none": TCF none on tagged memory;
+//   "untagged": TCF none and a plain (non-PROT_MTE) buffer, so no access is tag checked at all.
 // Each iteration executes 9 instructions, two of them tag-checked accesses.
     .text
     .globl _start
@@ -7,13 +9,17 @@ _start:
     ldr     x19, [sp]              // argc
     add     x20, sp, #8            // argv
     mov     x21, #1                // default mode: sync
+    mov     x23, #0x23             // PROT_READ|PROT_WRITE|PROT_MTE
     mov     x22, #1000             // default iterations
     cmp     x19, #2
     b.lt    1f
     ldr     x0, [x20, #8]
     ldrb    w1, [x0]
-    cmp     w1, #'n'
-    cset    x21, ne                // "none" -> 0
+    cmp     w1, #'s'
+    cset    x21, eq                // "sync" -> 1, anything else -> 0
+    cmp     w1, #'u'
+    b.ne    1f
+    mov     x23, #0x3              // "untagged": PROT_READ|PROT_WRITE
 1:  cmp     x19, #3
     b.lt    3f
     ldr     x0, [x20, #16]         // parse decimal iterations
@@ -40,7 +46,7 @@ _start:
     // mmap(NULL, 4096, PROT_READ|PROT_WRITE|PROT_MTE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)
     mov     x0, #0
     mov     x1, #4096
-    mov     x2, #0x23
+    mov     x2, x23
     mov     x3, #0x22
     mov     x4, #-1
     mov     x5, #0
