@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { mul64, r64, sdiv64, smulh64, udiv64, umulh64 } from '../../src/core/bits/int64.ts';
 import { compileWord } from '../../src/core/cpu/run.ts';
 import { CpuState } from '../../src/core/cpu/state.ts';
 import { assembleOne } from '../../src/core/isa/asm.ts';
@@ -287,5 +288,31 @@ describe('executors agree with the BigInt reference model of the pseudocode', ()
         expect(ours, `${word.toString(16)} ${disassemble(word)}`).toEqual(theirs);
       }
     }
+  });
+});
+
+describe('64-bit helpers on int32 halves agree with BigInt', () => {
+  const rnd = seeded(0x64);
+  const edges = [0, 1, -1, 0x7fffffff, -0x80000000, 0x1fffff, 0x200000, 2, 3];
+  const half = () => (rnd() % 3 === 0 ? edges[rnd() % edges.length] : (rnd() >>> (rnd() % 32)) | 0);
+  const pair = (hi: number, lo: number) => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+  const cases = Array.from({ length: 20000 }, () => [half(), half(), half(), half()]);
+  const S = (v: bigint) => BigInt.asIntN(64, v);
+  const check = (name: string, op: (a: number, b: number, c: number, d: number) => void, model: (n: bigint, d: bigint) => bigint) => {
+    const wrong = cases.filter(([a, b, c, d]) => {
+      op(a, b, c, d);
+      return pair(r64.hi, r64.lo) !== BigInt.asUintN(64, model(pair(a, b), pair(c, d)));
+    });
+    expect(wrong.slice(0, 3), name).toEqual([]);
+  };
+
+  test('mul64 gives the low 64 bits of the product', () => check('mul64', mul64, (n, d) => n * d));
+  test('umulh64 and smulh64 give the high 64 bits of the 128-bit product', () => {
+    check('umulh64', umulh64, (n, d) => (n * d) >> 64n);
+    check('smulh64', smulh64, (n, d) => (S(n) * S(d)) >> 64n);
+  });
+  test('udiv64 and sdiv64 round toward zero and give 0 for a zero divisor', () => {
+    check('udiv64', udiv64, (n, d) => (d === 0n ? 0n : n / d));
+    check('sdiv64', sdiv64, (n, d) => (d === 0n ? 0n : S(n) / S(d)));
   });
 });

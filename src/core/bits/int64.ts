@@ -159,24 +159,42 @@ export function udiv64(nHi: number, nLo: number, dHi: number, dLo: number): void
   } else udivLong(nHi, nLo, dHi, dLo);
 }
 
-/** Restoring binary long division for dividends or divisors of 2^53 and above. */
+/**
+ * Division of a dividend of 2^53 and above. A divisor below 2^32 goes by 16-bit digits (each partial
+ * dividend stays below 2^48, exact in doubles); a larger one leaves a quotient below 2^32, found by
+ * restoring binary division over the low 32 bits of the dividend.
+ */
 function udivLong(nHi: number, nLo: number, dHi: number, dLo: number): void {
-  const dh = dHi >>> 0, dl = dLo >>> 0;
-  let rh = 0, rl = 0, qh = 0, ql = 0;
-  for (let i = 63; i >= 0; i--) {
+  const nh = nHi >>> 0, nl = nLo >>> 0, dl = dLo >>> 0;
+  if (dHi === 0) {
+    let t = nh >>> 16;
+    const q3 = Math.floor(t / dl);
+    t = (t - q3 * dl) * TWO16 + (nh & 0xffff);
+    const q2 = Math.floor(t / dl);
+    t = (t - q2 * dl) * TWO16 + (nl >>> 16);
+    const q1 = Math.floor(t / dl);
+    t = (t - q1 * dl) * TWO16 + (nl & 0xffff);
+    const q0 = Math.floor(t / dl);
+    r64.hi = (q3 << 16) | q2;
+    r64.lo = (q1 << 16) | q0;
+    return;
+  }
+  const dh = dHi >>> 0;
+  // The remainder starts as the high word, already below the divisor.
+  let rh = 0, rl = nh, q = 0;
+  for (let i = 31; i >= 0; i--) {
     const out = rh >>> 31;
-    const bit = i >= 32 ? (nHi >>> (i - 32)) & 1 : (nLo >>> i) & 1;
     rh = ((rh << 1) | (rl >>> 31)) >>> 0;
-    rl = ((rl << 1) | bit) >>> 0;
+    rl = ((rl << 1) | ((nl >>> i) & 1)) >>> 0;
     if (out || rh > dh || (rh === dh && rl >= dl)) {
       const l = rl - dl;
       rh = (rh - dh - (l < 0 ? 1 : 0)) >>> 0;
       rl = l >>> 0;
-      if (i >= 32) qh |= 1 << (i - 32); else ql |= 1 << i;
+      q |= 1 << i;
     }
   }
-  r64.hi = qh | 0;
-  r64.lo = ql | 0;
+  r64.hi = 0;
+  r64.lo = q;
 }
 
 /** Signed 64-bit division rounding toward zero, into r64; x / 0 = 0 and INT64_MIN / -1 = INT64_MIN (Arm ARM SDIV). */
