@@ -195,7 +195,7 @@ export class Vm implements MmuNotifier {
     if (info.kind !== 'dataAbort' && info.kind !== 'instructionAbort') throw new Error('handleStage2Fault: not an abort');
     const f = info.fault;
     if (f.type === 'noTagAccess') {
-      const ipa = this.ipaOf(vcpu, f.va);
+      const ipa = f.ipa ?? this.ipaOf(vcpu, f.va);
       const gpa = ipa - (ipa % PAGE_SIZE);
       this.host.log.emit('stage2Fault', { vcpu: vcpu.id, ipa, type: f.type, write: f.write }, this.why('KVM.md §8',
         'A tag access hit a page stage 2 marks NoTagAccess (FEAT_MTE_PERM, a proposal): the data is usable, but KVM must ask the VMM to give the page tag storage.'));
@@ -399,7 +399,7 @@ export class Vm implements MmuNotifier {
   private tagsFromGuest(frame: Frame, buf: number): number {
     const t = this.tagBuf;
     const tags = frame.tags;
-    if ((frame.flags & FrameFlag.MteTagged) !== 0 && tags !== null) t.set(tags);
+    if ((frame.flags & FrameFlag.MteTagged) !== 0 && tags !== null) for (let g = 0; g < GRANULES_PER_PAGE; g++) t[g] = tags[g] & 0xf;
     else t.fill(0);
     return this.user.copyToUser(buf, t, GRANULES_PER_PAGE);
   }
@@ -408,7 +408,7 @@ export class Vm implements MmuNotifier {
     const n = this.user.copyFromUser(buf, this.tagBuf, GRANULES_PER_PAGE);
     const tags = frame.ensureTags();
     const src = this.tagBuf;
-    for (let g = 0; g < n; g++) tags[g] = src[g] & 0xf;
+    for (let g = 0; g < n; g++) tags[g] = (tags[g] & 0xf0) | (src[g] & 0xf);
     if (n === GRANULES_PER_PAGE || this.profile.copyTagsClearsOnFault) {
       if (n !== GRANULES_PER_PAGE) tags.fill(0); // 6.2+: never leave half-written tags behind
       frame.flags |= FrameFlag.MteTagged;

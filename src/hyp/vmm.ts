@@ -13,7 +13,7 @@ import { MAIR_DEVICE_nGnRnE, MAIR_NORMAL_WB, MAIR_TAGGED } from '../core/mmu/des
 import { MairIndex } from '../core/machine.ts';
 import { AccessKind } from '../core/mte/check.ts';
 import { because } from './events.ts';
-import { loadTag } from './guestAccess.ts';
+import { loadTag, storeTag } from './guestAccess.ts';
 import type { Host } from './host.ts';
 import { KVM_ARM_MTE_COPY_TAGS, Vm, type UserAccess } from './kvm.ts';
 import { Mm, type MmapRequest } from './mm.ts';
@@ -89,9 +89,9 @@ export class Vmm implements UserAccess {
   /**
    * Copies [hva, hva + length) to or from `buf` at `bufOff` (write: from `buf` into memory), translating
    * and tag-checking each page with a pointer carrying `tag`; page faults are handled by the host kernel
-   * as they come. Returns the bytes done, or the signal the process would get.
+   * as they come. Returns the bytes done, or -1 with the signal the process would get in `lastSignal`.
    */
-  private access(hva: number, length: number, write: boolean, tag: number, buf: Uint8Array, bufOff: number): VmmResult<number> {
+  private access(hva: number, length: number, write: boolean, tag: number, buf: Uint8Array, bufOff: number): number {
     const kind = write ? AccessKind.Write : AccessKind.Read;
     let done = 0;
     while (done < length) {
@@ -103,7 +103,9 @@ export class Vmm implements UserAccess {
       try {
         this.bus.probe(hi, lo, n, kind, true);
         const data = this.bus.frameFor(hi, lo, kind).frame.data;
-        if (write) data.set(buf.subarray(bufOff + done, bufOff + done + n), off);
+        const whole = n === PAGE_SIZE && buf.length === PAGE_SIZE;
+        if (write) data.set(whole ? buf : buf.subarray(bufOff + done, bufOff + done + n), off);
+        else if (whole) buf.set(data);
         else buf.set(data.subarray(off, off + n), bufOff + done);
         done += n;
       } catch (e) {
@@ -114,44 +116,62 @@ export class Vmm implements UserAccess {
         if ('errno' in r) return this.segv('SEGV_MAPERR', addr, r.why, done);
       }
     }
-    return { ok: true, value: done };
+    return done;
   }
 
-  private segv(code: 'SEGV_MAPERR' | 'SEGV_MTESERR', addr: number, why: string, done: number): VmmResult<number> {
+  /** The signal of the last access that failed. */
+  lastSignal: Extract<VmmResult<number>, { ok: false }> | null = null;
+
+  private segv(code: 'SEGV_MAPERR' | 'SEGV_MTESERR', addr: number, why: string, done: number): number {
     this.host.log.emit('vmmFault', { vmm: this.name, addr, code, bytesDone: done }, because(this.host.profile, 'KVM.md §5', why));
-    return { ok: false, signal: 'SIGSEGV', code, addr, why };
+    this.lastSignal = { ok: false, signal: 'SIGSEGV', code, addr, why };
+    return -1;
   }
 
   read(hva: number, length: number, tag = 0): VmmResult<Uint8Array> {
     const out = new Uint8Array(length);
-    const r = this.access(hva, length, false, tag, out, 0);
-    return r.ok ? { ok: true, value: out } : r;
+    return this.access(hva, length, false, tag, out, 0) < 0 ? this.lastSignal! : { ok: true, value: out };
   }
 
   write(hva: number, bytes: Uint8Array, tag = 0): VmmResult<number> {
-    return this.access(hva, bytes.length, true, tag, bytes, 0);
+    const n = this.access(hva, bytes.length, true, tag, bytes, 0);
+    return n < 0 ? this.lastSignal! : { ok: true, value: n };
   }
 
-  /** Reads into `dst` at `dstOff` without allocating (migration's bulk copy). */
-  readInto(hva: number, dst: Uint8Array, dstOff: number, length: number, tag = 0): VmmResult<number> {
+  /** Reads into `dst` at `dstOff` without allocating (migration's bulk copy): bytes read, or -1 (see lastSignal). */
+  readInto(hva: number, dst: Uint8Array, dstOff: number, length: number, tag = 0): number {
     return this.access(hva, length, false, tag, dst, dstOff);
   }
 
-  writeFrom(hva: number, src: Uint8Array, srcOff: number, length: number, tag = 0): VmmResult<number> {
+  writeFrom(hva: number, src: Uint8Array, srcOff: number, length: number, tag = 0): number {
     return this.access(hva, length, true, tag, src, srcOff);
   }
 
   /** LDG at EL0 through this process's mapping (0 on a plain mapping, whose memory is Untagged). */
-  ldg(hva: number, tag = 0): VmmResult<number> {
+  ldg(hva: number): VmmResult<number> {
+    return this.tagInstruction(hva, false, () => loadTag(this.cpu, BigInt(hva)));
+  }
+
+  /** STG at EL0 of tag `tag` into the granule at `hva` (ignored on a plain mapping). */
+  stg(hva: number, tag: number): VmmResult<number> {
+    return this.tagInstruction(hva, true, () => {
+      storeTag(this.cpu, (BigInt(tag) << 56n) | BigInt(hva));
+      return tag;
+    });
+  }
+
+  private tagInstruction(hva: number, write: boolean, op: () => number): VmmResult<number> {
     this.costs.tagInstructions++;
-    const va = (BigInt(tag) << 56n) | BigInt(hva);
     for (;;) {
       try {
-        return { ok: true, value: loadTag(this.cpu, this.bus, va) };
+        return { ok: true, value: op() };
       } catch (e) {
         if (!(e instanceof GuestException)) throw e;
-        const r = this.mm.fault(hva, false);
-        if ('errno' in r) return this.segv('SEGV_MAPERR', hva, r.why, 0);
+        const r = this.mm.fault(hva, write);
+        if ('errno' in r) {
+          this.segv('SEGV_MAPERR', hva, r.why, 0);
+          return this.lastSignal!;
+        }
       }
     }
   }
@@ -160,12 +180,12 @@ export class Vmm implements UserAccess {
 
   copyFromUser(addr: number, dst: Uint8Array, n: number): number {
     const r = this.access(addr, n, false, 0, dst, 0);
-    return r.ok ? r.value : this.lastDone(addr, n, false);
+    return r >= 0 ? r : this.lastDone(addr, n, false);
   }
 
   copyToUser(addr: number, src: Uint8Array, n: number): number {
     const r = this.access(addr, n, true, 0, src, 0);
-    return r.ok ? r.value : this.lastDone(addr, n, true);
+    return r >= 0 ? r : this.lastDone(addr, n, true);
   }
 
   /** Bytes of [addr, addr+n) that are accessible before the first page that is not. */
