@@ -119,7 +119,15 @@ const bitfieldRows = (z: Size): InsnDef[] => {
   return [
     extension('sxtb', SBFM, 7, sbfm),
     extension('sxth', SBFM, 15, sbfm),
-    ...(z.is64 ? [extension('sxtw', SBFM, 31, sbfm)] : [extension('uxtb', UBFM, 7, ubfm), extension('uxth', UBFM, 15, ubfm)]),
+    ...(z.is64
+      // UXTW Xd, Wn is UBFM Xd, Xn, #0, #31, which prints as UBFX; llvm-mc (and gcc) still write it.
+      ? [extension('sxtw', SBFM, 31, sbfm), { ...extension('uxtw', UBFM, 31, ubfm), noPrint: true }]
+      : [extension('uxtb', UBFM, 7, ubfm), extension('uxth', UBFM, 15, ubfm)]),
+    // UXTB/UXTH with an X destination assemble to the W form, which zeroes the upper half anyway.
+    ...(z.is64 ? [] : [7, 15].map((imms): InsnDef => ({
+      ...extension(imms === 7 ? 'uxtb' : 'uxth', UBFM, imms, ubfm), id: `${imms === 7 ? 'UXTB' : 'UXTH'}_32_xd`,
+      syntax: `${imms === 7 ? 'uxtb' : 'uxth'} {X:d}, {W:n}`, noPrint: true,
+    }))),
     { id: `ASR_imm_${z.id}`, pattern: pattern(SBFM, z.six('r'), ones), syntax: `asr {${R}:d}, {${R}:n}, {U:r}`, exec: sbfm },
     { id: `SBFX_${z.id}`, pattern: pattern(SBFM), syntax: `sbfx {${R}:d}, {${R}:n}, {U:r}, {BfxWidth:rs}`, when: (f) => f.s >= f.r, exec: sbfm },
     { id: `SBFIZ_${z.id}`, pattern: pattern(SBFM), syntax: `sbfiz {${R}:d}, {${R}:n}, {BfLsb:r}, {BfizWidth:rs}`, when: (f) => f.r > f.s || f.r === 0, exec: sbfm },

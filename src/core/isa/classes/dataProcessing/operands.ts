@@ -1,6 +1,7 @@
 /**
  * Operand kinds of the data-processing instructions. Each prints exactly as llvm-mc does and parses what
- * it prints (plus the spellings llvm-mc accepts, such as `lsl #0` or a label for ADR).
+ * it prints, plus the spellings assemblers accept: `lsl #0`, a label for ADR, and gcc's immediates
+ * without `#`.
  */
 import { bitMaskValue, decodeBitMask, encodeBitMask } from '../../../bits/bitmask.ts';
 import { CONDITIONS, defineOperandKinds, one, operandKind, OperandError, parseImmediate } from '../../operands.ts';
@@ -25,7 +26,7 @@ function parseNamedAmount(text: string, names: readonly string[], bare: boolean)
   if (index < 0) return null;
   const rest = text.slice(m[0].length);
   const amount = parseImmediate(rest);
-  if (amount && rest.startsWith('#')) return [index, amount[0], m[0].length + amount[1]];
+  if (amount) return [index, amount[0], m[0].length + amount[1]];
   return bare ? [index, 0, m[0].length] : null;
 }
 
@@ -61,7 +62,7 @@ function extendOperand(lslOption: number): OperandKind {
     parse(text, letters, f) {
       const [o, i] = letters;
       const named = parseNamedAmount(text, EXTEND_NAMES, true);
-      const lsl = /^,lsl#(\d+)/.exec(text);
+      const lsl = /^,lsl#?(\d+)/.exec(text);
       // `lsl` or nothing stands for UXTX/UXTW only beside SP; otherwise this is the shifted-register form.
       if (!named && !spInvolved(f, letters.slice(2))) return -1;
       const amount = named ? named[1] : lsl ? Number(lsl[1]) : 0;
@@ -197,10 +198,9 @@ defineOperandKinds({
   LslImm12: {
     print: (f, l) => (one(f, l) ? ', lsl #12' : null),
     parse(text, l, f) {
-      if (text.startsWith(',lsl#12')) { f[l[0]] = 1; return 7; }
-      if (text.startsWith(',lsl#0')) { f[l[0]] = 0; return 6; }
-      f[l[0]] = 0;
-      return 0;
+      const m = /^,lsl#?(12|0)(?![0-9])/.exec(text);
+      f[l[0]] = m?.[1] === '12' ? 1 : 0;
+      return m ? m[0].length : 0;
     },
   },
   ShiftArith: shiftOperand(false),
@@ -231,7 +231,7 @@ defineOperandKinds({
   HwShift: {
     print: (f, l) => (one(f, l) === 0 ? null : `, lsl #${16 * one(f, l)}`),
     parse(text, l, f, ctx) {
-      const m = /^,lsl#(\d+)/.exec(text);
+      const m = /^,lsl#?(\d+)/.exec(text);
       if (!m) { f[l[0]] = 0; return 0; }
       const amount = Number(m[1]);
       const max = 16 * (2 ** ctx.fieldWidth(l[0]) - 1);
