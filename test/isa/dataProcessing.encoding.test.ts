@@ -57,3 +57,16 @@ describe('random words of the data-processing space', () => {
     expect(decoded).toBeLessThan(words.length);
   });
 });
+
+/** Spellings that llvm-mc and gcc write but the disassembler never prints; words as llvm-mc assembles them. */
+describe('the assembler accepts the other spellings of data-processing instructions', () => {
+  test.each([
+    ['uxtw x0, w1', 0xd3407c20], ['uxtb x0, w1', 0x53001c20], ['lsl x0, x1, #0', 0xd340fc20],
+    ['bfi w0, w1, #0, #8', 0x33001c20], ['bfc x0, #3, #4', 0xb37d0fe0], ['sbfm x0, x1, #1, #2', 0x93410820],
+    ['rev64 x0, x1', 0xdac00c20], ['lslv x0, x1, x2', 0x9ac22020], ['mov x0, #0x1234000000000000', 0xd2e24680],
+    ['add x0, x1, x2, lsl 3', 0x8b020c20], ['movk x0, 0x1234, lsl 16', 0xf2a24680], ['and w0, w0, 255', 0x12001c00],
+    ['add x0, sp, w1, uxtw 2', 0x8b214be0], ['cmp w0, 3', 0x71000c1f], ['ubfiz x0, x1, 3, 32', 0xd37d7c20],
+  ])('%s', (text, word) => {
+    expect(hex(assembleOne(text))).toBe(hex(word));
+  });
+});
