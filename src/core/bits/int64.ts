@@ -73,8 +73,8 @@ export function ror64(hi: number, lo: number, k: number): void {
   if (k === 0) { r64.hi = hi; r64.lo = lo; } else { r64.lo = (lo >>> k) | (hi << (32 - k)); r64.hi = (hi >>> k) | (lo << (32 - k)); }
 }
 
-/** The Arm shift types of shifted-register operands: LSL, LSR, ASR, ROR (Arm ARM DecodeShift). */
-export const LSL = 0, LSR = 1, ASR = 2, ROR = 3;
+/** Shift types of shifted-register operands, as encoded (Arm ARM DecodeShift); 3 is ROR. */
+const LSL = 0, LSR = 1, ASR = 2;
 
 /** ShiftReg on a 64-bit value, into r64. */
 export function shift64(hi: number, lo: number, type: number, k: number): void {
@@ -82,7 +82,7 @@ export function shift64(hi: number, lo: number, type: number, k: number): void {
     case LSL: shl64(hi, lo, k); break;
     case LSR: lsr64(hi, lo, k); break;
     case ASR: asr64(hi, lo, k); break;
-    default: ror64(hi, lo, k);
+    default: ror64(hi, lo, k); // ROR
   }
 }
 
@@ -92,7 +92,7 @@ export function shift32(x: number, type: number, k: number): number {
     case LSL: return x << k;
     case LSR: return (x >>> k) | 0;
     case ASR: return x >> k;
-    default: return k === 0 ? x : (x >>> k) | (x << (32 - k));
+    default: return k === 0 ? x : (x >>> k) | (x << (32 - k)); // ROR
   }
 }
 

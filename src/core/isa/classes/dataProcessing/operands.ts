@@ -73,13 +73,6 @@ function extendOperand(lslOption: number): OperandKind {
   };
 }
 
-/** Register width of a bitmask operand: its letters are N, immr, imms for 64-bit rows and immr, imms for 32-bit rows. */
-function bitMaskOf(f: Fields, letters: string) {
-  const is64 = letters.length === 3;
-  const [N, r, s] = is64 ? [f[letters[0]], f[letters[1]], f[letters[2]]] : [0, f[letters[0]], f[letters[1]]];
-  return { is64, mask: decodeBitMask(N, s, r, is64) };
-}
-
 function storeBitMask(text: string, letters: string, f: Fields, why: (value: string, width: number) => string): number {
   const p = parseWideImmediate(text);
   if (!p) return -1;
@@ -104,9 +97,14 @@ export function isMovzImmediate(v: bigint, is64: boolean): boolean {
 /** Whether MOVZ or MOVN can make a value of this width (llvm's isAnyMOVWMovAlias). */
 export const isMoveWideImmediate = (v: bigint, is64: boolean): boolean => isMovzImmediate(v, is64) || isMovzImmediate(~v, is64);
 
-/** Value of a logical immediate row's bitmask, or null when reserved. */
+/**
+ * Value of a logical immediate row's bitmask, or null when reserved. Its letters are N, immr, imms in
+ * 64-bit rows and immr, imms in 32-bit rows (whose N is fixed at 0).
+ */
 export function bitMaskFieldValue(f: Fields, letters: string): bigint | null {
-  const { mask } = bitMaskOf(f, letters);
+  const is64 = letters.length === 3;
+  const [N, r, s] = is64 ? [f[letters[0]], f[letters[1]], f[letters[2]]] : [0, f[letters[0]], f[letters[1]]];
+  const mask = decodeBitMask(N, s, r, is64);
   return mask ? bitMaskValue(mask) : null;
 }
 

@@ -27,8 +27,3 @@ export const X: Size = { is64: true, sf: '1', R: 'X', RSP: 'XSP', RDup: 'XDup', 
 
 /** Rows of a form for both register sizes. */
 export const bothSizes = (make: (z: Size) => InsnDef[]): InsnDef[] => [W, X].flatMap(make);
-
-/** Advances past a 4-byte instruction. */
-export const next = (s: { pc: number }): void => {
-  s.pc += 4;
-};
