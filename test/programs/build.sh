@@ -38,6 +38,8 @@ for n in $names; do
 		echo "no source for $n" >&2
 		exit 1
 	fi
-	$CC $CFLAGS $LDFLAGS -o "bin/$n.elf" "$OBJ/start.o" "$srcf" "$OBJ/tiny.o" -lgcc
+	# compile to a fixed object name first: gas names the STT_FILE symbol after it (reproducible)
+	$CC $CFLAGS -c "$srcf" -o "$OBJ/$n.o"
+	$CC $CFLAGS $LDFLAGS -o "bin/$n.elf" "$OBJ/start.o" "$OBJ/$n.o" "$OBJ/tiny.o" -lgcc
 	echo "built bin/$n.elf"
 done

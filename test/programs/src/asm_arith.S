@@ -116,10 +116,10 @@ FUNC main
 	mov	x24, #5
 	cmp	x24, #3
 	sbcs	x19, x24, x21
-	SHOW	"sbcs (c=1) 5-7", x19
 	SHOWNZCV "sbcs nzcv"
-	ngc	x19, x21
-	SHOW	"ngc", x19
+	ngc	x26, x21		/* flags still from sbcs (C=0) */
+	SHOW	"sbcs (c=1) 5-7", x19
+	SHOW	"ngc", x26
 	mov	w24, #0x7fffffff
 	adds	w19, w24, w24
 	SHOWNZCV "adds w overflow nzcv"
@@ -259,21 +259,21 @@ FUNC main
 	SHOW	"sdiv w min/-1", x19
 
 	/* --- variable shifts (amount taken modulo the width) --- */
-	mov	x0, #67
-	lsl	x19, x20, x0
+	mov	x26, #67
+	lsl	x19, x20, x26
 	SHOW	"lslv 67", x19
-	lsr	x19, x20, x0
+	lsr	x19, x20, x26
 	SHOW	"lsrv 67", x19
-	asr	x19, x22, x0
+	asr	x19, x22, x26
 	SHOW	"asrv 67", x19
-	ror	x19, x20, x0
+	ror	x19, x20, x26
 	SHOW	"rorv 67", x19
-	mov	w0, #33
-	lsl	w19, w20, w0
+	mov	w26, #33
+	lsl	w19, w20, w26
 	SHOW	"lslv w 33", x19
-	asr	w19, w22, w0
+	asr	w19, w22, w26
 	SHOW	"asrv w 33", x19
-	ror	w19, w20, w0
+	ror	w19, w20, w26
 	SHOW	"rorv w 33", x19
 	ror	x19, x20, #17
 	SHOW	"ror #17", x19
