@@ -39,6 +39,7 @@ export interface DesignOutcome {
   migrationPreservesTags: boolean;
   /** Tag-check faults the destination guest takes on its coloured buffer. */
   destinationFaults: number;
+  /** mappings: how many mappings of guest RAM the VMM needs; the rest summed over both VMMs. */
   cost: VmmCosts & { tagBytesReturned: number };
 }
 
@@ -107,21 +108,21 @@ export function runDesign(design: Design): DesignOutcome {
     case 'a':
     case 'b':
     case 'e': {
-      const tagged = (vmm: Vmm, g: Guest): number => design.id === 'a'
-        ? vmm.mmap({ length: g.ramBytes, kind: 'memfd', mte: true, object: vmm.mm.find(g.hva)!.object }) + DATA_OFFSET
-        : vmm.mmap({ length: g.ramBytes, kind: 'anonymous', mte: true, addr: g.hva }) + DATA_OFFSET;
-      for (const [vmm, g] of [[src.vmm, src], [dst.vmm, dst]] as const) {
-        if (design.id !== 'a') vmm.setTagCheckFault(1);
-        if (design.id === 'a') tagged(vmm, g);
-      }
-      const srcTagged = design.id === 'a' ? src.vmm.mm.vmas.find((v) => v.mte)!.start + DATA_OFFSET : srcData;
-      const dstTagged = design.id === 'a' ? dst.vmm.mm.vmas.find((v) => v.mte)!.start + DATA_OFFSET : dstData;
+      // (a) adds a second, PROT_MTE mapping of the same memfd; (b) and (e) make the one mapping PROT_MTE.
+      const taggedView = (vmm: Vmm, g: Guest): number => {
+        vmm.setTagCheckFault(1);
+        if (design.id === 'a') return vmm.mmap({ length: g.ramBytes, kind: 'memfd', mte: true, object: vmm.mm.find(g.hva)!.object }) + DATA_OFFSET;
+        vmm.mprotectMte(g.hva, g.ramBytes, true);
+        return g.hva + DATA_OFFSET;
+      };
+      const srcTagged = taggedView(src.vmm, src);
+      const dstTagged = taggedView(dst.vmm, dst);
       if (design.id !== 'a') {
-        // Re-mapping PROT_MTE over guest RAM is how this design starts; the guest's pages are in the same object.
-        for (const [vmm, g] of [[src.vmm, src], [dst.vmm, dst]] as const) vmm.mm.find(g.hva)!.mte = true;
-        vmmFaults += src.vmm.read(srcData, 16).ok ? 0 : 1; // an ordinary tag-0 read, before the design's fix
-        if (design.id === 'b') { src.vmm.setTco(true); dst.vmm.setTco(true); }
-        else { src.vmm.setTcma0(true); dst.vmm.setTcma0(true); }
+        vmmFaults += src.vmm.read(srcData, 16).ok ? 0 : 1; // an ordinary tag-0 read, before the design's override
+        for (const vmm of [src.vmm, dst.vmm]) {
+          if (design.id === 'b') vmm.setTco(true);
+          else vmm.setTcma0(true);
+        }
       }
       vmmFaults += copyData(src.vmm, srcData, dst.vmm, dstData);
       const seen = copyTagsByInstruction(src.vmm, srcTagged, dst.vmm, dstTagged);
@@ -147,10 +148,11 @@ export function runDesign(design: Design): DesignOutcome {
   }
   const faults = destinationFaults(dst);
   const c = src.vmm.costs;
+  const ram = src.vmm.mm.find(src.hva)!.object;
   return {
     design, vmmSees, vmmFaults, destinationFaults: faults, migrationPreservesTags: faults === 0,
     cost: {
-      mappings: c.mappings - base.mappings + dst.vmm.costs.mappings,
+      mappings: src.vmm.mm.vmas.filter((v) => v.object === ram).length,
       syscalls: c.syscalls - base.syscalls + dst.vmm.costs.syscalls,
       tagBytes: c.tagBytes - base.tagBytes + dst.vmm.costs.tagBytes,
       tagInstructions: c.tagInstructions - base.tagInstructions + dst.vmm.costs.tagInstructions,

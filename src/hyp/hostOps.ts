@@ -75,7 +75,8 @@ export function madviseMergeable(mm: Mm, addr: number, length: number): void {
  * read-only copy-on-write page, except that a page with PG_mte_tagged is never merged (memcmp_pages on arm64).
  */
 export function ksmScan(mms: Mm[]): { merged: number; refusedTagged: number } {
-  const seen = new Map<string, { obj: MemObject; idx: number; pfn: number }>();
+  const stable = new Map<number, { obj: MemObject; idx: number; pfn: number }[]>();
+  const taggedHashes = new Set<number>();
   let merged = 0;
   let refusedTagged = 0;
   const host = mms[0].host;
@@ -87,12 +88,17 @@ export function ksmScan(mms: Mm[]): { merged: number; refusedTagged: number } {
         const e = obj.pages[idx];
         if (e === 0) continue;
         const frame = host.frame(e - 1);
-        const key = Buffer.from(frame.data).toString('base64');
-        const twin = seen.get(key);
-        if (twin === undefined) { seen.set(key, { obj, idx, pfn: e - 1 }); continue; }
-        if (twin.pfn === e - 1) continue;
-        if ((frame.flags & FrameFlag.MteTagged) !== 0 || (host.frame(twin.pfn).flags & FrameFlag.MteTagged) !== 0) {
-          refusedTagged++;
+        const hash = pageHash(frame.data);
+        const candidates = stable.get(hash) ?? [];
+        const twin = candidates.find((c) => c.pfn !== e - 1 && equalPages(host.frame(c.pfn).data, frame.data));
+        if ((frame.flags & FrameFlag.MteTagged) !== 0) {
+          if (twin !== undefined || taggedHashes.has(hash)) refusedTagged++;
+          taggedHashes.add(hash);
+          continue;
+        }
+        if (taggedHashes.has(hash)) refusedTagged++;
+        if (twin === undefined) {
+          if (!candidates.some((c) => c.pfn === e - 1)) stable.set(hash, [...candidates, { obj, idx, pfn: e - 1 }]);
           continue;
         }
         host.invalidate(obj, idx, 'KSM merge');
@@ -110,6 +116,19 @@ export function ksmScan(mms: Mm[]): { merged: number; refusedTagged: number } {
     refusedTagged > 0 ? `KSM merged ${merged} identical page(s) and refused ${refusedTagged}: a page with PG_mte_tagged is never merged, because one shared copy cannot hold two sets of tags.`
       : `KSM merged ${merged} identical untagged page(s).`));
   return { merged, refusedTagged };
+}
+
+/** FNV-1a over the page's words: a cheap key before a full comparison. */
+function pageHash(data: Uint8Array): number {
+  const words = new Int32Array(data.buffer, data.byteOffset, PAGE_SIZE / 4);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
+  return h >>> 0;
+}
+
+function equalPages(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < PAGE_SIZE; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** fork(): the child shares the parent's private pages copy-on-write; shared mappings stay shared. */

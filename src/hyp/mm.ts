@@ -188,6 +188,20 @@ export class Mm implements MmuNotifier {
     }
   }
 
+  /** mprotect adding or removing PROT_MTE: allowed only where VM_MTE_ALLOWED; present pages refault with the new attribute. */
+  mprotectMte(addr: number, length: number, mte: boolean): number {
+    for (const v of this.vmas) {
+      if (v.start >= addr + length || v.end <= addr) continue;
+      if (mte && !this.mteAllowed(v.object.kind)) return -Errno.EINVAL;
+      v.mte = mte;
+      for (let va = Math.max(v.start, addr); va < Math.min(v.end, addr + length); va += PAGE_SIZE) {
+        if (this.stage1.getPage(va) !== 0n) this.stage1.clearPage(va);
+      }
+    }
+    for (const b of this.buses) b.flushTlb();
+    return 0;
+  }
+
   /** MADV_POPULATE_WRITE: faults every page of the range in for writing now, as a VMM's preallocation does. */
   populateWrite(addr: number, length: number): number {
     for (let a = addr; a < addr + length; a += PAGE_SIZE) {

@@ -65,6 +65,12 @@ export class Vmm implements UserAccess {
     return r;
   }
 
+  /** mprotect(PROT_READ | PROT_WRITE | (mte ? PROT_MTE : 0)) over [addr, addr + length). */
+  mprotectMte(addr: number, length: number, mte: boolean): number {
+    this.costs.syscalls++;
+    return this.mm.mprotectMte(addr, length, mte);
+  }
+
   /** prctl(PR_SET_TAGGED_ADDR_CTRL): tag-check fault mode for this process (0 none, 1 sync, 2 async). */
   setTagCheckFault(tcf: 0 | 1 | 2): void {
     this.costs.syscalls++;
