@@ -45,7 +45,7 @@ int main(void)
 	u64 blk = page + PAGE; /* block aligned (bs <= 4096) */
 	u64 ng = bs / 16;
 	for (u64 x = blk - 32; x < blk + 2 * bs + 32; x += 8)
-		poke64(x, 0xabcdabcd00000000UL | (x & 0xffff));
+		poke64(x, 0xabcdabcd00000000UL | ((x - page) & 0xffff));
 
 	/* DC GVA: tags the whole block from the pointer's tag, keeps data; address aligned down */
 	u64 g = with_tag(blk + 100, 7);
@@ -55,7 +55,7 @@ int main(void)
 		ok &= mtag(blk + i * 16) == 7;
 	int kept = 1;
 	for (u64 x = blk; x < blk + bs; x += 8)
-		kept &= peek64(x) == (0xabcdabcd00000000UL | (x & 0xffff));
+		kept &= peek64(x) == (0xabcdabcd00000000UL | ((x - page) & 0xffff));
 	tprintf("dc gva tag7 (ptr blk+100): whole block tag7=%d data kept=%d before=%d after=%d\n", ok, kept,
 		mtag(blk - 16), mtag(blk + bs));
 
