@@ -1,0 +1,11 @@
+import fc from 'fast-check';
+import { describe, test } from 'vitest';
+import { checkCase, fuzzSeed, instructionCase } from './instructionCase.ts';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 1_000_000);
+
+describe('instruction fuzzing (long run)', () => {
+  test(`${RUNS} random words from random machine states give only architectural outcomes`, () => {
+    fc.assert(fc.property(instructionCase, (c) => checkCase(c)), { seed: fuzzSeed(), numRuns: RUNS });
+  });
+});
