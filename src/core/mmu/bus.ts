@@ -193,38 +193,31 @@ export class Bus {
   }
 
   private fill(hi: number, lo: number, need: number, kind: AccessKind): number {
-    const fault = (type: FaultType, stage: 1 | 2, level: number, ipa?: number): never => {
-      const f: MemoryFault = {
-        type, stage, level, va: toBigVa(hi, lo), ipa,
-        write: (need & Tlb.Write) !== 0, fetch: (need & Tlb.Exec) !== 0,
-      };
-      throw new GuestException(f.fetch ? { kind: 'instructionAbort', fault: f } : { kind: 'dataAbort', fault: f });
-    };
     // Only the lower (TTBR0) half exists for user space; bits 55:48 must be zero (TBI ignores 63:56).
-    if ((hi & 0x00ff0000) !== 0) fault('translation', 1, 0);
+    if ((hi & 0x00ff0000) !== 0) this.fault(hi, lo, need, 'translation', 1, 0);
     const va = (hi & 0xffff) * 2 ** 32 + (lo >>> 0);
     const s1 = walk(this.ttbr0, va, (ipa) => this.readTableDescriptor(ipa, hi, lo, need));
-    if (!s1.ok) return fault('translation', 1, s1.level);
+    if (!s1.ok) return this.fault(hi, lo, need, 'translation', 1, s1.level);
     const d1 = s1.descriptor;
-    if (!S1.af(d1)) fault('accessFlag', 1, s1.level);
+    if (!S1.af(d1)) this.fault(hi, lo, need, 'accessFlag', 1, s1.level);
     const el0 = this.cpu.el === 0;
-    if (el0 && !S1.apEl0(d1)) fault('permission', 1, s1.level);
+    if (el0 && !S1.apEl0(d1)) this.fault(hi, lo, need, 'permission', 1, s1.level);
     const canWrite = !S1.apReadOnly(d1);
     const canExec = el0 ? !S1.uxn(d1) : !S1.pxn(d1);
-    if ((need & Tlb.Write) !== 0 && !canWrite) fault('permission', 1, s1.level);
-    if ((need & Tlb.Exec) !== 0 && !canExec) fault('permission', 1, s1.level);
+    if ((need & Tlb.Write) !== 0 && !canWrite) this.fault(hi, lo, need, 'permission', 1, s1.level);
+    if ((need & Tlb.Exec) !== 0 && !canExec) this.fault(hi, lo, need, 'permission', 1, s1.level);
     let perm = Tlb.Read | (canWrite ? Tlb.Write : 0) | (canExec ? Tlb.Exec : 0);
     if (this.mair[S1.attrIndx(d1)] === MAIR_TAGGED) perm |= Tlb.Tagged;
     let pa = s1.outputAddress - (s1.outputAddress % PAGE_SIZE);
     const ipa = pa;
     if (this.stage2 !== null) {
       const s2 = this.walkStage2(ipa);
-      if (!s2.ok) return fault('translation', 2, s2.level, ipa);
+      if (!s2.ok) return this.fault(hi, lo, need, 'translation', 2, s2.level, ipa);
       const d2 = s2.descriptor;
-      if (!S2.af(d2)) fault('accessFlag', 2, s2.level, ipa);
-      if (!S2.read(d2)) fault('permission', 2, s2.level, ipa);
-      if ((need & Tlb.Write) !== 0 && !S2.write(d2)) fault('permission', 2, s2.level, ipa);
-      if ((need & Tlb.Exec) !== 0 && S2.xn(d2)) fault('permission', 2, s2.level, ipa);
+      if (!S2.af(d2)) this.fault(hi, lo, need, 'accessFlag', 2, s2.level, ipa);
+      if (!S2.read(d2)) this.fault(hi, lo, need, 'permission', 2, s2.level, ipa);
+      if ((need & Tlb.Write) !== 0 && !S2.write(d2)) this.fault(hi, lo, need, 'permission', 2, s2.level, ipa);
+      if ((need & Tlb.Exec) !== 0 && S2.xn(d2)) this.fault(hi, lo, need, 'permission', 2, s2.level, ipa);
       if (!S2.write(d2)) perm &= ~Tlb.Write;
       if (S2.xn(d2)) perm &= ~Tlb.Exec;
       const memAttr = S2.memAttr(d2);
@@ -246,6 +239,15 @@ export class Bus {
     this.tlbPa[i] = pa;
     this.tlbIpa[i] = ipa;
     return i;
+  }
+
+  /** Raises the translation fault of a TLB fill (a method, not a closure, so a fill allocates nothing). */
+  private fault(hi: number, lo: number, need: number, type: FaultType, stage: 1 | 2, level: number, ipa?: number): never {
+    const f: MemoryFault = {
+      type, stage, level, va: toBigVa(hi, lo), ipa,
+      write: (need & Tlb.Write) !== 0, fetch: (need & Tlb.Exec) !== 0,
+    };
+    throw new GuestException(f.fetch ? { kind: 'instructionAbort', fault: f } : { kind: 'dataAbort', fault: f });
   }
 
   /** Stage-2 walk of an IPA (no TLB of its own: stage-1 TLB entries already hold the combined result). */
