@@ -7,21 +7,23 @@ import { PAGE_SIZE } from '../core/mem/physmem.ts';
 import { TableBuilder } from '../core/mmu/builder.ts';
 import { stage1PageDescriptor } from '../core/mmu/descriptors.ts';
 import { MairIndex } from '../core/machine.ts';
+import type { GuestPhysical } from '../guest/guestPhys.ts';
 import { errnoName } from './errno.ts';
 import type { Vm } from './kvm.ts';
 
-export class KvmGuestPhysical {
+export class KvmGuestPhysical implements GuestPhysical {
   private readonly free: number[] = [];
   private nextIndex = 0;
 
   constructor(readonly vm: Vm) {}
 
-  /** IPA of a zeroed guest page, from the RAM memslots in order. */
+  /** IPA of a zeroed guest page with all tags 0, from the RAM memslots in order. */
   allocFrame(): number {
     let ipa = this.free.pop();
     if (ipa === undefined) ipa = this.nthRamPage(this.nextIndex++);
-    const pa = this.toPhys(ipa, true);
-    this.vm.host.frame(pa / PAGE_SIZE).data.fill(0);
+    const frame = this.vm.host.frame(this.toPhys(ipa, true) / PAGE_SIZE);
+    frame.data.fill(0);
+    frame.tags?.fill(0);
     return ipa;
   }
 

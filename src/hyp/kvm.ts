@@ -22,6 +22,7 @@ export const KVM_MEM_READONLY = 1 << 1;
 export const KVM_EXIT_MMIO = 6;
 export const KVM_EXIT_ARM_NOTAG_ACCESS = 40;
 const INT_MAX = 0x7fffffff;
+const TAG_BATCH_PAGES = PAGE_SIZE / GRANULES_PER_PAGE;
 
 /** Why the vCPU left the guest (struct kvm_run's exit_reason and its payload), or KVM_RUN's error. */
 export type KvmExit =
@@ -59,7 +60,11 @@ export class Vm implements MmuNotifier {
   mteEnabled = false;
   /** A pKVM protected VM: KVM_CAP_ARM_MTE is refused (KVM.md §2). */
   readonly protectedVm: boolean;
-  private readonly tagBuf = new Uint8Array(GRANULES_PER_PAGE);
+  /** COPY_TAGS's bounce buffer: the tags of up to 16 guest pages, one user page. */
+  private readonly bounce = new Uint8Array(PAGE_SIZE);
+  /** The same bytes as words, to keep only the low nibbles four tags at a time. */
+  private readonly bounceWords = new Int32Array(this.bounce.buffer);
+  private readonly batchFrames: Frame[] = [];
 
   constructor(readonly host: Host, readonly user: UserAccess, opts: { protectedVm?: boolean } = {}) {
     this.protectedVm = opts.protectedVm ?? false;
@@ -368,52 +373,67 @@ export class Vm implements MmuNotifier {
       : 'Tags read from guest memory, one tag per byte; pages the guest never touched read as zeros.';
     let slot: Memslot | undefined;
     let vma: Vma | undefined;
-    for (let ipa = req.guestIpa; done < req.length; ipa += PAGE_SIZE, done += PAGE_SIZE) {
-      if (slot === undefined || ipa >= slot.guestPhysAddr + slot.memorySize) slot = this.slotFor(ipa);
-      const hva = slot === undefined ? 0 : slot.userspaceAddr + (ipa - slot.guestPhysAddr);
-      if (vma === undefined || hva < vma.start || hva >= vma.end) vma = slot === undefined ? undefined : this.user.mm.find(hva);
-      if (vma === undefined || vma.object.kind === 'device') {
-        ret = -Errno.EFAULT;
-        why = slot === undefined
-          ? 'This IPA is outside every memslot: gfn_to_pfn fails and the merged kernel returns -EFAULT (the early RFC series returned -ENOENT).'
-          : 'Device memory has no tags (not an online RAM page): -EFAULT.';
-        break;
-      }
-      const idx = Mm.index(vma, hva);
-      const entry = vma.object.pages[idx];
-      let frame: Frame;
-      if (entry !== 0 && !(write && vma.object.cow !== null && vma.object.cow[idx] === 1)) frame = this.host.frame(entry - 1);
-      else {
-        const r = this.user.mm.fault(hva, write || vma.write);
-        if ('errno' in r) { ret = -Errno.EFAULT; why = r.why; break; }
-        frame = this.host.frame(r.pfn);
+    const frames = this.batchFrames;
+    // Tags go to and from user space through a one-page bounce buffer: up to 16 guest pages per copy.
+    while (done < req.length && ret === 0) {
+      let k = 0;
+      for (; k < TAG_BATCH_PAGES && done + k * PAGE_SIZE < req.length; k++) {
+        const ipa = req.guestIpa + done + k * PAGE_SIZE;
+        if (slot === undefined || ipa < slot.guestPhysAddr || ipa >= slot.guestPhysAddr + slot.memorySize) slot = this.slotFor(ipa);
+        const hva = slot === undefined ? 0 : slot.userspaceAddr + (ipa - slot.guestPhysAddr);
+        if (vma === undefined || hva < vma.start || hva >= vma.end) vma = slot === undefined ? undefined : this.user.mm.find(hva);
+        if (vma === undefined || vma.object.kind === 'device') {
+          ret = -Errno.EFAULT;
+          why = slot === undefined
+            ? 'This IPA is outside every memslot: gfn_to_pfn fails and the merged kernel returns -EFAULT (the early RFC series returned -ENOENT).'
+            : 'Device memory has no tags (not an online RAM page): -EFAULT.';
+          break;
+        }
+        const idx = Mm.index(vma, hva);
+        const entry = vma.object.pages[idx];
+        if (entry !== 0 && !(write && vma.object.cow !== null && vma.object.cow[idx] === 1)) frames[k] = this.host.frame(entry - 1);
+        else {
+          const r = this.user.mm.fault(hva, write || vma.write);
+          if ('errno' in r) { ret = -Errno.EFAULT; why = r.why; break; }
+          frames[k] = this.host.frame(r.pfn);
+        }
       }
       const buf = req.addr + (done / PAGE_SIZE) * GRANULES_PER_PAGE;
-      const n = write ? this.tagsToGuest(frame, buf) : this.tagsFromGuest(frame, buf);
-      if (n !== GRANULES_PER_PAGE) { ret = -Errno.EFAULT; why = 'The user buffer faulted part-way: the call stops there.'; break; }
+      const full = write ? this.tagsToGuest(frames, k, buf) : this.tagsFromGuest(frames, k, buf);
+      done += full * PAGE_SIZE;
+      if (full < k) { ret = -Errno.EFAULT; why = 'The user buffer faulted part-way: the call stops there.'; }
     }
     if (done > 0 && ret !== 0) why = `${why} ${done} byte(s) of guest memory were covered before that, so that count is returned.`;
     return this.copyTagsDone(req, done > 0 ? done : ret, why);
   }
 
-  private tagsFromGuest(frame: Frame, buf: number): number {
-    const t = this.tagBuf;
-    const tags = frame.tags;
-    if ((frame.flags & FrameFlag.MteTagged) !== 0 && tags !== null) for (let g = 0; g < GRANULES_PER_PAGE; g++) t[g] = tags[g] & 0xf;
-    else t.fill(0);
-    return this.user.copyToUser(buf, t, GRANULES_PER_PAGE);
+  /** Copies the tags of `frames[0..k)` to user `buf`; returns how many pages' tags arrived whole. */
+  private tagsFromGuest(frames: Frame[], k: number, buf: number): number {
+    for (let j = 0; j < k; j++) {
+      const f = frames[j];
+      const at = j * GRANULES_PER_PAGE;
+      if ((f.flags & FrameFlag.MteTagged) !== 0 && f.tags !== null) this.bounce.set(f.tags, at);
+      else this.bounce.fill(0, at, at + GRANULES_PER_PAGE);
+    }
+    lowNibbles(this.bounceWords, k * GRANULES_PER_PAGE / 4);
+    return Math.floor(this.user.copyToUser(buf, this.bounce, k * GRANULES_PER_PAGE) / GRANULES_PER_PAGE);
   }
 
-  private tagsToGuest(frame: Frame, buf: number): number {
-    const n = this.user.copyFromUser(buf, this.tagBuf, GRANULES_PER_PAGE);
-    const tags = frame.ensureTags();
-    const src = this.tagBuf;
-    for (let g = 0; g < n; g++) tags[g] = (tags[g] & 0xf0) | (src[g] & 0xf);
-    if (n === GRANULES_PER_PAGE || this.profile.copyTagsClearsOnFault) {
-      if (n !== GRANULES_PER_PAGE) tags.fill(0); // 6.2+: never leave half-written tags behind
-      frame.flags |= FrameFlag.MteTagged;
+  /** Sets the tags of `frames[0..k)` from user `buf` and marks them PG_mte_tagged; returns the pages done whole. */
+  private tagsToGuest(frames: Frame[], k: number, buf: number): number {
+    const m = this.user.copyFromUser(buf, this.bounce, k * GRANULES_PER_PAGE);
+    lowNibbles(this.bounceWords, k * GRANULES_PER_PAGE / 4);
+    for (let j = 0; j < k; j++) {
+      const n = Math.max(0, Math.min(GRANULES_PER_PAGE, m - j * GRANULES_PER_PAGE));
+      const f = frames[j];
+      const tags = f.ensureTags();
+      if (n === GRANULES_PER_PAGE) tags.set(this.bounce.subarray(j * GRANULES_PER_PAGE, (j + 1) * GRANULES_PER_PAGE));
+      else if (this.profile.copyTagsClearsOnFault) tags.fill(0); // 6.2+: never leave half-written tags
+      else tags.set(this.bounce.subarray(j * GRANULES_PER_PAGE, j * GRANULES_PER_PAGE + n));
+      if (n === GRANULES_PER_PAGE || this.profile.copyTagsClearsOnFault) f.flags |= FrameFlag.MteTagged;
+      if (n < GRANULES_PER_PAGE) return j;
     }
-    return n;
+    return k;
   }
 
   private copyTagsDone(req: Record<string, unknown>, result: number, text: string): number {
@@ -443,6 +463,11 @@ export class Vm implements MmuNotifier {
   flushTlbs(): void {
     for (const v of this.vcpus) v.bus.flushTlb();
   }
+}
+
+/** Keeps only the tag (low nibble) of each byte of a page of tags, four at a time. */
+function lowNibbles(words: Int32Array, count: number): void {
+  for (let i = 0; i < count; i++) words[i] &= 0x0f0f0f0f;
 }
 
 export function markDirty(bitmap: Uint32Array, page: number): void {

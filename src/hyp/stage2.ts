@@ -19,8 +19,8 @@ export interface Stage2Entry {
 
 export class Stage2 {
   readonly builder: TableBuilder;
-  /** IPA / 2 MiB → physical address of its level-3 table. */
-  private readonly leaves = new Map<number, number>();
+  /** IPA / 2 MiB → the bytes of its level-3 table. */
+  private readonly leaves = new Map<number, DataView>();
 
   constructor(private readonly phys: PhysMem, allocFrame: () => number) {
     this.builder = new TableBuilder(phys, allocFrame);
@@ -35,7 +35,8 @@ export class Stage2 {
     const region = Math.floor(ipa / (PAGE_SIZE * REGION_PAGES));
     if (!this.leaves.has(region)) {
       const w = walk(this.root, ipa, (a) => this.phys.frame(Math.floor(a / PAGE_SIZE)).view.getBigUint64(a % PAGE_SIZE, true));
-      this.leaves.set(region, w.steps[3].descriptorAddress - (Math.floor(ipa / PAGE_SIZE) % REGION_PAGES) * 8);
+      const table = w.steps[3].descriptorAddress - (Math.floor(ipa / PAGE_SIZE) % REGION_PAGES) * 8;
+      this.leaves.set(region, this.phys.frame(table / PAGE_SIZE).view);
     }
   }
 
@@ -51,21 +52,14 @@ export class Stage2 {
     return true;
   }
 
-  /** Low word of the leaf descriptor for `ipa` and where it lives, or null when no leaf table exists. */
-  private leafWord(ipa: number): { view: DataView; off: number } | null {
-    const page = Math.floor(ipa / PAGE_SIZE);
-    const table = this.leaves.get(Math.floor(page / REGION_PAGES));
-    if (table === undefined) return null;
-    const at = table + (page % REGION_PAGES) * 8;
-    return { view: this.phys.frame(Math.floor(at / PAGE_SIZE)).view, off: at % PAGE_SIZE };
-  }
-
   setWritable(ipa: number, write: boolean): void {
-    const w = this.leafWord(ipa);
-    if (w === null) return;
-    const lo = w.view.getUint32(w.off, true);
+    const page = Math.floor(ipa / PAGE_SIZE);
+    const view = this.leaves.get(Math.floor(page / REGION_PAGES));
+    if (view === undefined) return;
+    const off = (page % REGION_PAGES) * 8;
+    const lo = view.getUint32(off, true);
     if ((lo & 1) === 0) return;
-    w.view.setUint32(w.off, write ? lo | S2AP_WRITE : lo & ~S2AP_WRITE, true);
+    view.setUint32(off, write ? lo | S2AP_WRITE : lo & ~S2AP_WRITE, true);
   }
 
   /** Write-protects every mapped page of [ipa, ipa + pages·4 KiB) whose bit is set in `bitmap` (all when null). */
@@ -78,11 +72,9 @@ export class Stage2 {
         if (((word >>> (i & 31)) & 1) === 0) continue;
       }
       const page = first + i;
-      const table = this.leaves.get(Math.floor(page / REGION_PAGES));
-      if (table === undefined) { i += REGION_PAGES - 1 - (page % REGION_PAGES); continue; }
-      const at = table + (page % REGION_PAGES) * 8;
-      const view = this.phys.frame(Math.floor(at / PAGE_SIZE)).view;
-      const off = at % PAGE_SIZE;
+      const view = this.leaves.get(Math.floor(page / REGION_PAGES));
+      if (view === undefined) { i += REGION_PAGES - 1 - (page % REGION_PAGES); continue; }
+      const off = (page % REGION_PAGES) * 8;
       const lo = view.getUint32(off, true);
       if ((lo & 1) !== 0) view.setUint32(off, lo & ~S2AP_WRITE, true);
     }
