@@ -77,7 +77,7 @@ export function runCommand(argv: string[]): number {
     trace: trace ? (line) => trace.push(line) : undefined,
     onEvent: (e) => {
       if (e.kind === 'fault') lastFault = e;
-      if (trace && e.kind !== 'demandPage') trace.push(`  [${describeEvent(e)}]`);
+      if (trace) trace.push(`  [${describeEvent(e)}]`);
     },
   });
   trace?.flush();
@@ -108,6 +108,7 @@ function describeEvent(e: ProcessEvent): string {
     case 'syscall': return `syscall ${e.name}(${e.args.slice(0, 3).map((x) => `0x${x.toString(16)}`).join(', ')}) = ${typeof e.result === 'bigint' ? BigInt.asIntN(64, e.result) : e.result}`;
     case 'fault': return `fault at pc 0x${e.pc.toString(16)}: ${e.explanation}`;
     case 'signal': return `signal ${e.signo} si_code ${e.code} si_addr 0x${e.addr.toString(16)}: ${e.action}`;
+    case 'demandPage': return `page fault: mapped a fresh page at 0x${e.va.toString(16)}`;
     default: return JSON.stringify(e, big);
   }
 }
