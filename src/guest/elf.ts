@@ -49,7 +49,9 @@ export interface ElfImage {
 export type ElfResult = { ok: true; image: ElfImage } | { ok: false; error: string };
 
 const fail = (error: string): ElfResult => ({ ok: false, error });
-const hex = (v: number): string => `0x${v.toString(16)}`;
+/** Values beyond 2^53 are Infinity after `u64`: messages say so instead of printing "Infinity". */
+const hex = (v: number): string => (Number.isFinite(v) ? `0x${v.toString(16)}` : 'a value beyond 2^53');
+const count = (v: number): string => (Number.isFinite(v) ? String(v) : 'more than 2^53');
 
 /** Reads a u64 that must fit a JS number exactly; larger values are returned as Infinity. */
 function u64(dv: DataView, off: number): number {
@@ -95,9 +97,9 @@ export function parseElf(bytes: Uint8Array): ElfResult {
     if (ptype === PT_DYNAMIC && type === ET_EXEC) continue; // harmless in a static ET_EXEC
     if (ptype !== PT_LOAD) continue; // PT_TLS (libc sets TLS up), PT_GNU_PROPERTY, notes: nothing to do
     const where = `segment ${i}`;
-    if (offset + filesz > bytes.length) return fail(`${where} (offset ${hex(offset)}, ${filesz} bytes) lies outside the file (${bytes.length} bytes)`);
-    if (filesz > memsz) return fail(`${where} has more file bytes (${filesz}) than memory bytes (${memsz})`);
-    if (memsz > MAX_SEGMENT) return fail(`${where} is absurdly large (${memsz} bytes)`);
+    if (offset + filesz > bytes.length) return fail(`${where} (offset ${hex(offset)}, ${count(filesz)} bytes) lies outside the file (${bytes.length} bytes)`);
+    if (filesz > memsz) return fail(`${where} has more file bytes (${count(filesz)}) than memory bytes (${count(memsz)})`);
+    if (memsz > MAX_SEGMENT) return fail(`${where} is absurdly large (${count(memsz)} bytes)`);
     const start = vaddr + loadBias;
     if (start + memsz > TASK_SIZE) return fail(`${where} at ${hex(start)} lies outside the 48-bit user address space`);
     if (start % PAGE !== offset % PAGE) return fail(`${where}: address ${hex(start)} and file offset ${hex(offset)} are not congruent modulo the page size`);

@@ -18,6 +18,7 @@ const malformed: [string, Uint8Array, RegExp][] = [
   ['segment outside the file', buildElf({ entry: 0x400000, segments: [{ ...text, filesz: 0x10000 }] }), /lies outside the file/],
   ['file size above memory size', buildElf({ entry: 0x400000, segments: [{ ...text, memsz: 2 }] }), /more file bytes/],
   ['absurd memory size', buildElf({ entry: 0x400000, segments: [{ ...text, memsz: 2 ** 40 }] }), /absurdly large/],
+  ['memory size beyond 2^53', buildElf({ entry: 0x400000, segments: [{ ...text, memsz: 2 ** 60 }] }), /absurdly large \(more than 2\^53 bytes\)/],
   ['segment above the user address space', buildElf({ entry: 0x400000, segments: [text, { flags: PF_R, vaddr: 2 ** 48 - 4096, memsz: 8192 }] }), /outside the 48-bit user address space/],
   ['overlapping segments', buildElf({ entry: 0x400000, segments: [text, { flags: PF_R | PF_W, vaddr: 0x400002, data: new Uint8Array(8) }] }), /overlaps another loadable segment/],
   ['address and offset not congruent', buildElf({ entry: 0x400000, segments: [{ ...text, offset: 0x1001 }] }), /not congruent/],
