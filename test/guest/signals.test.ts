@@ -180,6 +180,25 @@ describe('signal delivery and rt_sigreturn (arm64 rt_sigframe)', () => {
     expect(readU64(h, frame + 128n + BigInt(UC.ssSp))).toBe(stack);
   });
 
+  test('a signal frame that cannot be written becomes SIGSEGV (force_sigsegv), fatal without a usable handler', () => {
+    const h = harness();
+    sigaction(h, SIGUSR1, SA_SIGINFO | SA_RESTORER);
+    h.p.cpu.setX(31, 0x2000n); // unmapped
+    h.sys(SYS.kill, 1000, SIGUSR1);
+    expect(h.signals().map((s) => [s.signo, s.action])).toEqual([[SIGUSR1, 'handler'], [SIGSEGV, 'killed']]);
+    expect(h.p.status).toBe(139);
+  });
+
+  test('rt_sigreturn with a corrupt frame (bad PSTATE mode) kills with SIGSEGV', () => {
+    const h = harness();
+    sigaction(h, SIGUSR1, SA_SIGINFO | SA_RESTORER);
+    h.sys(SYS.kill, 1000, SIGUSR1);
+    h.p.user.writeU64(sp(h) + 128n + BigInt(UC.pstate), 0x5n); // EL1h
+    h.sys(SYS.rt_sigreturn);
+    expect(h.p.status).toBe(139);
+    expect(h.p.diagnostics).toEqual(['rt_sigreturn: bad signal frame']);
+  });
+
   test('sigaltstack refuses a stack smaller than MINSIGSTKSZ with ENOMEM', () => {
     const h = harness();
     h.p.user.write(DATA + 0x300n, u64s(0x500000n, 0n, 2048n));

@@ -22,7 +22,7 @@ export const SIGNAL_NAMES: Record<number, string> = Object.fromEntries(Object.en
 
 /** si_code values. */
 export const SiCode = {
-  SI_USER: 0, SI_TKILL: -6,
+  SI_USER: 0, SI_KERNEL: 0x80, SI_TKILL: -6,
   SEGV_MAPERR: 1, SEGV_ACCERR: 2, SEGV_MTEAERR: 8, SEGV_MTESERR: 9,
   BUS_ADRALN: 1, ILL_ILLOPC: 1, TRAP_BRKPT: 1,
 } as const;

@@ -13,7 +13,7 @@ import { PAGE_MASK } from '../../core/mem/physmem.ts';
 import { AccessKind, Check, explainCheck, type CheckResult, type TagCheckOutcome } from '../../core/mte/check.ts';
 import { parseElf, PF_R, PF_W, PF_X, type ElfImage } from '../elf.ts';
 import { IdentityGuestPhysical, type GuestPhysical } from '../guestPhys.ts';
-import { PID, Prot, SaFlag, Sig, SiCode, SIGNAL_NAMES, SYSCALL_NAMES, UID } from './abi.ts';
+import { Prot, SaFlag, Sig, SiCode, SIGNAL_NAMES, SYSCALL_NAMES, UID } from './abi.ts';
 import { AddressSpace, PAGE, pageUp, STACK_END, STACK_SIZE, VDSO_BASE, type AccessNeed } from './addressSpace.ts';
 import { buildInitialStack } from './initialStack.ts';
 import { ByteSink } from './byteSink.ts';
@@ -308,9 +308,9 @@ export class LinuxProcess {
       }
       this.emit({ kind: 'signal', instructions: this.instructions, signo: info.signo, code: info.code, addr, action: 'handler' });
       if (!this.setUpFrame(info)) {
-        // force_sigsegv(): a frame that cannot be written kills with SIGSEGV.
-        this.signals.actions[Sig.SIGSEGV].handler = SIG_DFL;
-        this.kill(Sig.SIGSEGV);
+        // force_sigsegv(): a frame that cannot be written becomes SIGSEGV, fatal if SIGSEGV's own frame failed.
+        if (info.signo === Sig.SIGSEGV) this.signals.actions[Sig.SIGSEGV].handler = SIG_DFL;
+        this.signals.send({ signo: Sig.SIGSEGV, code: SiCode.SI_KERNEL, forced: true });
       }
     }
   }
@@ -360,7 +360,7 @@ export class LinuxProcess {
     const f = bytes === null ? null : decodeFrame(bytes);
     if (f === null) {
       this.diagnose('rt_sigreturn: bad signal frame');
-      this.signals.send({ signo: Sig.SIGSEGV, code: SiCode.SI_USER, pid: PID, uid: UID, forced: true });
+      this.signals.send({ signo: Sig.SIGSEGV, code: SiCode.SI_KERNEL, forced: true });
       return;
     }
     const cpu = this.cpu;
