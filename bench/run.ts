@@ -8,13 +8,12 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { runProgram } from '../src/engine/runProgram.ts';
 import { benchMigration } from './migration.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const TAGLOOP = join(here, 'programs', 'tagloop.elf');
+// `npm run bench` runs from the project root (the benchmark itself runs bundled, away from this file).
+const TAGLOOP = join(process.cwd(), 'bench', 'programs', 'tagloop.elf');
 /** Instructions per loop iteration of tagloop.S. */
 const INSNS_PER_ITERATION = 9;
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly (tsx), so `npx tagscope` works right after `npm install` with no build step.
-import { register } from 'tsx/esm/api';
+// `npx tagscope …`: bundles the TypeScript CLI on the fly (scripts/bundle.mjs) and runs it, so it works
+// right after `npm install` with no build step by hand.
+import { importBundled } from '../scripts/bundle.mjs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const { main } = await importBundled('src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -11,8 +11,8 @@ import { GuestException, type FaultType, type MemoryFault } from '../cpu/excepti
 import type { CpuState } from '../cpu/state.ts';
 import { AccessKind, Check, checkAccess, mteContext, onMismatch, preCheck, type MteContext } from '../mte/check.ts';
 import { FrameFlag, GRANULE_SHIFT, PAGE_MASK, PAGE_SIZE, type Frame, type PhysMem } from '../mem/physmem.ts';
-import { MAIR_TAGGED, S1, S2, S2_MEMATTR_NORMAL_WB, S2_MEMATTR_NOTAGACCESS } from './descriptors.ts';
-import { walk, type WalkResult } from './walk.ts';
+import { MAIR_TAGGED, S1Bits, S2Bits, S2_MEMATTR_NORMAL_WB, S2_MEMATTR_NOTAGACCESS } from './descriptors.ts';
+import { walk, walkInto, WalkState, type WalkResult } from './walk.ts';
 
 const TLB_BITS = 10;
 const TLB_SIZE = 1 << TLB_BITS;
@@ -44,6 +44,15 @@ export class Bus {
   private readonly tlbPa = new Float64Array(TLB_SIZE);
   /** Intermediate physical address of each entry's page (equal to the PA without stage 2). */
   private readonly tlbIpa = new Float64Array(TLB_SIZE);
+
+  /** Reusable walk results, so a TLB miss allocates nothing. */
+  private readonly s1State = new WalkState();
+  private readonly s2State = new WalkState();
+  private readonly tableState = new WalkState();
+  /** The access being translated, for faults raised inside a stage-1 table walk. */
+  private walkHi = 0;
+  private walkLo = 0;
+  private walkNeed = 0;
 
   /** High half of the last 64-bit value read (`read64` returns the low half). */
   rhi = 0;
@@ -196,31 +205,34 @@ export class Bus {
     // Only the lower (TTBR0) half exists for user space; bits 55:48 must be zero (TBI ignores 63:56).
     if ((hi & 0x00ff0000) !== 0) this.fault(hi, lo, need, 'translation', 1, 0);
     const va = (hi & 0xffff) * 2 ** 32 + (lo >>> 0);
-    const s1 = walk(this.ttbr0, va, (ipa) => this.readTableDescriptor(ipa, hi, lo, need));
-    if (!s1.ok) return this.fault(hi, lo, need, 'translation', 1, s1.level);
-    const d1 = s1.descriptor;
-    if (!S1.af(d1)) this.fault(hi, lo, need, 'accessFlag', 1, s1.level);
+    this.walkHi = hi;
+    this.walkLo = lo;
+    this.walkNeed = need;
+    const s1 = this.s1State;
+    if (!walkInto(this.ttbr0, va, this.readStage1Descriptor, s1)) return this.fault(hi, lo, need, 'translation', 1, s1.level);
+    const l1 = s1.lo;
+    if (!S1Bits.af(l1)) this.fault(hi, lo, need, 'accessFlag', 1, s1.level);
     const el0 = this.cpu.el === 0;
-    if (el0 && !S1.apEl0(d1)) this.fault(hi, lo, need, 'permission', 1, s1.level);
-    const canWrite = !S1.apReadOnly(d1);
-    const canExec = el0 ? !S1.uxn(d1) : !S1.pxn(d1);
+    if (el0 && !S1Bits.apEl0(l1)) this.fault(hi, lo, need, 'permission', 1, s1.level);
+    const canWrite = !S1Bits.apReadOnly(l1);
+    const canExec = el0 ? !S1Bits.uxn(s1.hi) : !S1Bits.pxn(s1.hi);
     if ((need & Tlb.Write) !== 0 && !canWrite) this.fault(hi, lo, need, 'permission', 1, s1.level);
     if ((need & Tlb.Exec) !== 0 && !canExec) this.fault(hi, lo, need, 'permission', 1, s1.level);
     let perm = Tlb.Read | (canWrite ? Tlb.Write : 0) | (canExec ? Tlb.Exec : 0);
-    if (this.mair[S1.attrIndx(d1)] === MAIR_TAGGED) perm |= Tlb.Tagged;
+    if (this.mair[S1Bits.attrIndx(l1)] === MAIR_TAGGED) perm |= Tlb.Tagged;
     let pa = s1.outputAddress - (s1.outputAddress % PAGE_SIZE);
     const ipa = pa;
     if (this.stage2 !== null) {
-      const s2 = this.walkStage2(ipa);
-      if (!s2.ok) return this.fault(hi, lo, need, 'translation', 2, s2.level, ipa);
-      const d2 = s2.descriptor;
-      if (!S2.af(d2)) this.fault(hi, lo, need, 'accessFlag', 2, s2.level, ipa);
-      if (!S2.read(d2)) this.fault(hi, lo, need, 'permission', 2, s2.level, ipa);
-      if ((need & Tlb.Write) !== 0 && !S2.write(d2)) this.fault(hi, lo, need, 'permission', 2, s2.level, ipa);
-      if ((need & Tlb.Exec) !== 0 && S2.xn(d2)) this.fault(hi, lo, need, 'permission', 2, s2.level, ipa);
-      if (!S2.write(d2)) perm &= ~Tlb.Write;
-      if (S2.xn(d2)) perm &= ~Tlb.Exec;
-      const memAttr = S2.memAttr(d2);
+      const s2 = this.s2State;
+      if (!walkInto(this.stage2.root, ipa, this.readPhysDescriptor, s2)) return this.fault(hi, lo, need, 'translation', 2, s2.level, ipa);
+      const l2 = s2.lo;
+      if (!S2Bits.af(l2)) this.fault(hi, lo, need, 'accessFlag', 2, s2.level, ipa);
+      if (!S2Bits.read(l2)) this.fault(hi, lo, need, 'permission', 2, s2.level, ipa);
+      if ((need & Tlb.Write) !== 0 && !S2Bits.write(l2)) this.fault(hi, lo, need, 'permission', 2, s2.level, ipa);
+      if ((need & Tlb.Exec) !== 0 && S2Bits.xn(s2.hi)) this.fault(hi, lo, need, 'permission', 2, s2.level, ipa);
+      if (!S2Bits.write(l2)) perm &= ~Tlb.Write;
+      if (S2Bits.xn(s2.hi)) perm &= ~Tlb.Exec;
+      const memAttr = S2Bits.memAttr(l2);
       if (this.stage2.mtePerm && memAttr === S2_MEMATTR_NOTAGACCESS) perm |= Tlb.NoTagAccess;
       // Combining: anything but Normal write-back at stage 2 makes the memory Untagged (KVM.md §4).
       if (memAttr !== S2_MEMATTR_NORMAL_WB) perm &= ~Tlb.Tagged;
@@ -264,16 +276,28 @@ export class Bus {
     });
   }
 
-  private readTableDescriptor(ipa: number, hi: number, lo: number, need: number): bigint {
-    if (this.stage2 === null) return this.readPhys64(ipa);
-    const s2 = this.walkStage2(ipa);
-    if (!s2.ok) {
-      // A stage-2 fault on a stage-1 table walk (S1PTW): reported as a stage-2 fault on the table's IPA.
-      const f: MemoryFault = { type: 'translation', stage: 2, level: s2.level, va: toBigVa(hi, lo), ipa: ipa - (ipa % PAGE_SIZE), write: (need & Tlb.Write) !== 0, fetch: (need & Tlb.Exec) !== 0 };
-      throw new GuestException({ kind: 'dataAbort', fault: f });
+  /** Reads a descriptor from physical memory (missing frames read as zero: invalid). */
+  private readonly readPhysDescriptor = (pa: number, into: WalkState): void => {
+    const f = this.phys.peek(Math.floor(pa / PAGE_SIZE));
+    if (f === undefined) {
+      into.lo = 0;
+      into.hi = 0;
+    } else {
+      into.lo = f.view.getInt32(pa & PAGE_MASK, true);
+      into.hi = f.view.getInt32((pa & PAGE_MASK) + 4, true);
     }
-    return this.readPhys64(s2.outputAddress);
-  }
+  };
+
+  /** Reads a stage-1 descriptor at an IPA, through stage 2 when it is on. */
+  private readonly readStage1Descriptor = (ipa: number, into: WalkState): void => {
+    if (this.stage2 === null) return this.readPhysDescriptor(ipa, into);
+    const t = this.tableState;
+    if (!walkInto(this.stage2.root, ipa, this.readPhysDescriptor, t)) {
+      // A stage-2 fault on a stage-1 table walk (S1PTW): reported as a stage-2 fault on the table's IPA.
+      this.fault(this.walkHi, this.walkLo, this.walkNeed, 'translation', 2, t.level, ipa - (ipa % PAGE_SIZE));
+    }
+    this.readPhysDescriptor(t.outputAddress, into);
+  };
 
   readPhys64(pa: number): bigint {
     const f = this.phys.peek(Math.floor(pa / PAGE_SIZE));

@@ -8,29 +8,53 @@ export const DESC_VALID = 1n;
 export const DESC_TABLE_OR_PAGE = 2n;
 export const OA_MASK = 0x0000_ffff_ffff_f000n;
 
-/** Stage-1 lower/upper attribute fields. */
-export const S1 = {
-  attrIndx: (d: bigint): number => Number((d >> 2n) & 7n),
+/**
+ * Stage-1 lower/upper attribute fields, on the descriptor's two int32 words (`lo` = bits 31:0,
+ * `hi` = bits 63:32) so the TLB fill reads them without BigInt.
+ */
+export const S1Bits = {
+  attrIndx: (lo: number): number => (lo >>> 2) & 7,
   /** AP[1] (bit 6): EL0 may access. */
-  apEl0: (d: bigint): boolean => ((d >> 6n) & 1n) === 1n,
+  apEl0: (lo: number): boolean => ((lo >>> 6) & 1) === 1,
   /** AP[2] (bit 7): read-only. */
-  apReadOnly: (d: bigint): boolean => ((d >> 7n) & 1n) === 1n,
-  af: (d: bigint): boolean => ((d >> 10n) & 1n) === 1n,
-  pxn: (d: bigint): boolean => ((d >> 53n) & 1n) === 1n,
-  uxn: (d: bigint): boolean => ((d >> 54n) & 1n) === 1n,
+  apReadOnly: (lo: number): boolean => ((lo >>> 7) & 1) === 1,
+  af: (lo: number): boolean => ((lo >>> 10) & 1) === 1,
+  pxn: (hi: number): boolean => ((hi >>> 21) & 1) === 1,
+  uxn: (hi: number): boolean => ((hi >>> 22) & 1) === 1,
 } as const;
 
-/** Stage-2 attribute fields. */
-export const S2 = {
+/** Stage-2 attribute fields, on the descriptor's two int32 words. */
+export const S2Bits = {
   /** MemAttr[3:0] (bits 5:2). 0b1111 Normal inner+outer write-back; 0b00xx Device; 0b0101 Normal NC. */
-  memAttr: (d: bigint): number => Number((d >> 2n) & 0xfn),
+  memAttr: (lo: number): number => (lo >>> 2) & 0xf,
   /** S2AP[0] (bit 6): read allowed. */
-  read: (d: bigint): boolean => ((d >> 6n) & 1n) === 1n,
+  read: (lo: number): boolean => ((lo >>> 6) & 1) === 1,
   /** S2AP[1] (bit 7): write allowed. */
-  write: (d: bigint): boolean => ((d >> 7n) & 1n) === 1n,
-  af: (d: bigint): boolean => ((d >> 10n) & 1n) === 1n,
+  write: (lo: number): boolean => ((lo >>> 7) & 1) === 1,
+  af: (lo: number): boolean => ((lo >>> 10) & 1) === 1,
   /** XN[1:0] (bits 54:53): any nonzero value forbids EL0 execution in this model. */
-  xn: (d: bigint): boolean => ((d >> 53n) & 3n) !== 0n,
+  xn: (hi: number): boolean => ((hi >>> 21) & 3) !== 0,
+} as const;
+
+const loOf = (d: bigint): number => Number(d & 0xffffffffn) | 0;
+const hiOf = (d: bigint): number => Number((d >> 32n) & 0xffffffffn) | 0;
+
+/** The same fields on a 64-bit descriptor, for tools and the UI. */
+export const S1 = {
+  attrIndx: (d: bigint): number => S1Bits.attrIndx(loOf(d)),
+  apEl0: (d: bigint): boolean => S1Bits.apEl0(loOf(d)),
+  apReadOnly: (d: bigint): boolean => S1Bits.apReadOnly(loOf(d)),
+  af: (d: bigint): boolean => S1Bits.af(loOf(d)),
+  pxn: (d: bigint): boolean => S1Bits.pxn(hiOf(d)),
+  uxn: (d: bigint): boolean => S1Bits.uxn(hiOf(d)),
+} as const;
+
+export const S2 = {
+  memAttr: (d: bigint): number => S2Bits.memAttr(loOf(d)),
+  read: (d: bigint): boolean => S2Bits.read(loOf(d)),
+  write: (d: bigint): boolean => S2Bits.write(loOf(d)),
+  af: (d: bigint): boolean => S2Bits.af(loOf(d)),
+  xn: (d: bigint): boolean => S2Bits.xn(hiOf(d)),
 } as const;
 
 export const S2_MEMATTR_NORMAL_WB = 0b1111;
