@@ -74,13 +74,17 @@ export function scenarioFromValue(value: unknown): Decoded {
   return { ok: true, scenario: parsed.data };
 }
 
+/** The parser quotes the input: control characters in it (newlines above all) are shown escaped, so the message stays one line. */
+const escapeControls = (text: string): string =>
+  text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 export function scenarioFromJson(text: string): Decoded {
   if (text.length > MAX_JSON_BYTES) return { ok: false, error: `The scenario file is larger than ${MAX_JSON_BYTES / 1e6} MB.` };
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return { ok: false, error: `The scenario file is not valid JSON (${(e as Error).message}).` };
+    return { ok: false, error: `The scenario file is not valid JSON (${escapeControls((e as Error).message)}).` };
   }
   return scenarioFromValue(value);
 }

@@ -106,6 +106,12 @@ describe('scenario URLs', () => {
     expect(!d.ok && d.error).toMatch(/actions\[0\]\.ipa: must be a multiple of 4096/);
   });
 
+  test('a JSON syntax error that quotes a newline or NUL of the input stays one line', () => {
+    const d = scenarioFromJson('\n\u0000');
+    expect(!d.ok && d.error).toMatch(/^The scenario file is not valid JSON \(.*\\u000a.*\)\.$/);
+    expect(!d.ok && d.error).not.toMatch(/[\n\u0000]/);
+  });
+
   test('JSON export and import agree', () => {
     const d = scenarioFromJson(scenarioToJson(base));
     expect(d.ok && d.scenario).toEqual(ScenarioSchema.parse(base));
