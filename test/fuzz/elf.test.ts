@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { runProgram } from '../../src/engine/runProgram.ts';
-import { fuzzSeed } from './instructionCase.ts';
+import { fuzzSeed } from './seed.ts';
 import { CASE_INSTRUCTIONS, checkElf, elfCase, seeds } from './elfCase.ts';
 
 const RUNS = 10_000;

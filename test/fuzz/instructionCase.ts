@@ -222,6 +222,3 @@ export function checkCase(c: InstructionCase): void {
   const after = run(m.cpu, m.bus, 1);
   if (after.exception !== null || m.cpu.pc !== CODE + 8) fail(c, `the machine no longer runs a NOP (${after.exception?.toString() ?? `pc 0x${m.cpu.pc.toString(16)}`})`);
 }
-
-/** Default seed of the fixed-seed runs; FUZZ_SEED overrides it to explore further. */
-export const fuzzSeed = (): number => Number(process.env.FUZZ_SEED ?? 0x7a65);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, test } from 'vitest';
-import { checkCase, fuzzSeed, instructionCase } from './instructionCase.ts';
+import { checkCase, instructionCase } from './instructionCase.ts';
+import { fuzzSeed } from './seed.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1_000_000);
 

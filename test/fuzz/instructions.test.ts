@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { checkCase, describeCase, fuzzSeed, instructionCase } from './instructionCase.ts';
+import { checkCase, describeCase, instructionCase } from './instructionCase.ts';
+import { fuzzSeed } from './seed.ts';
 
 /** The always-on slice; `npm run fuzz` runs test/fuzz/instructions.fuzz.ts with a million cases. */
 const RUNS = 20_000;
