@@ -1,0 +1,80 @@
+/**
+ * Fused multiply-add: a + n × m with a single rounding (round to nearest even), as FMADD and FMLA need.
+ *
+ * Single precision: n × m is exact in a double (24 + 24 bits) and the sum's rounding error is exact by
+ * TwoSum, so the sum is rounded to odd in double precision and then to single, which rounds correctly
+ * (53 ≥ 24 + 2 bits).
+ * Double precision: when Dekker's TwoProduct shows n × m is exact as a double, one addition rounds the
+ * result correctly. Otherwise the exact value is formed with BigInt and rounded once: slow, but exact.
+ */
+import { dlo, doubleHi, nextDouble, oddDouble, pow2 } from './bits.ts';
+
+/** Veltkamp's splitting constant 2^27 + 1. */
+const SPLIT = 134217729;
+/** Operands below this magnitude can be split without overflow. */
+const SPLIT_LIMIT = pow2(995);
+/** Products at or above this magnitude have an error term that is a normal double (ulp(p) · 2^-53 ≥ 2^-1022). */
+const EXACT_ERROR_MIN = pow2(-969);
+
+/** The sum of two doubles rounded to odd: the nearest double with an odd last bit when the sum is inexact. */
+export function sumRoundedToOdd(x: number, y: number): number {
+  const s = x + y;
+  const bv = s - x;
+  const err = (x - (s - bv)) + (y - bv);
+  if (err === 0 || !Number.isFinite(s) || oddDouble(s)) return s;
+  return nextDouble(s, err);
+}
+
+export function fusedMultiplyAdd(a: number, n: number, m: number, single: boolean): number {
+  if (!Number.isFinite(a) || !Number.isFinite(n) || !Number.isFinite(m)) {
+    // An infinite addend wins over any finite product (which might overflow on its own).
+    return Number.isFinite(n) && Number.isFinite(m) ? a : n * m + a;
+  }
+  const p = n * m;
+  if (single) return sumRoundedToOdd(p, a);
+  if (p === 0 && (n === 0 || m === 0)) return p + a;
+  if (Math.abs(n) < SPLIT_LIMIT && Math.abs(m) < SPLIT_LIMIT && Math.abs(p) >= EXACT_ERROR_MIN && Number.isFinite(p)) {
+    const cn = SPLIT * n, nh = cn - (cn - n), nl = n - nh;
+    const cm = SPLIT * m, mh = cm - (cm - m), ml = m - mh;
+    const err = ((nh * mh - p) + nh * ml + nl * mh) + nl * ml;
+    if (err === 0) return p + a;
+  }
+  return exactMulAdd(a, n, m);
+}
+
+/** A finite double as an integer mantissa × 2^exponent (exponent ≥ −1074), from its bits. */
+function decompose(x: number): [bigint, number] {
+  const hi = doubleHi(x);
+  const biased = (hi >>> 20) & 0x7ff;
+  const frac = (BigInt((hi & 0xfffff) | (biased === 0 ? 0 : 0x100000)) << 32n) | BigInt(dlo >>> 0);
+  return [hi < 0 ? -frac : frac, biased === 0 ? -1074 : biased - 1075];
+}
+
+const bitLength = (v: bigint): number => v.toString(2).length;
+
+/** a + n × m computed exactly in BigInt and rounded once to nearest even. */
+function exactMulAdd(a: number, n: number, m: number): number {
+  const [an, ae] = decompose(a);
+  const [nn, ne] = decompose(n);
+  const [mn, me] = decompose(m);
+  const pe = ne + me;
+  const e = Math.min(pe, ae);
+  const sum = ((nn * mn) << BigInt(pe - e)) + (an << BigInt(ae - e));
+  if (sum === 0n) return 0; // a = −(n × m) ≠ 0 exactly: an exact zero sum is +0 when rounding to nearest
+  const negative = sum < 0n;
+  const mag = negative ? -sum : sum;
+  const top = bitLength(mag) - 1 + e;
+  if (top > 1023) return negative ? -Infinity : Infinity;
+  const q = Math.max(top - 52, -1074);
+  let r: bigint;
+  if (q <= e) r = mag << BigInt(e - q);
+  else {
+    const shift = BigInt(q - e);
+    r = mag >> shift;
+    const rest = mag - (r << shift);
+    const half = 1n << (shift - 1n);
+    if (rest > half || (rest === half && (r & 1n) === 1n)) r += 1n;
+  }
+  const v = Number(r) * pow2(q);
+  return negative ? -v : v;
+}

@@ -1,0 +1,247 @@
+/**
+ * Advanced SIMD integer data processing (Arm ARM C4.1.6): three same, two-register miscellaneous, across
+ * lanes, and their scalar (D register) forms.
+ */
+import { cls32, r64, rbit32 } from '../../../bits/int64.ts';
+import type { Fields, InsnDef, Op } from '../../types.ts';
+import { add64, elementwise, gt64, hi64, type LaneOp, mask64, pairwise, permute, reduce, sub64 } from './elementwise.ts';
+import { A, load, R, store, storeScalar } from './lanes.ts';
+
+const bits = (v: number, width: number): string => v.toString(2).padStart(width, '0');
+/** Whether (size, Q) names an arrangement the row accepts: `sizes` is a bit mask, and 1D is never valid. */
+export const arrangementOk = (sizes: number) => (f: Fields): boolean => ((sizes >> f.z) & 1) === 1 && !(f.z === 3 && f.q === 0);
+
+// ---- lane operations -----------------------------------------------------------------------------
+
+const cmp = (signed: boolean, test: (a: number, b: number) => boolean, test64: (ah: number, al: number, bh: number, bl: number) => boolean): LaneOp => ({
+  signed,
+  lane: (a, b) => (test(a, b) ? -1 : 0),
+  lane64: (ah, al, bh, bl) => mask64(test64(ah, al, bh, bl)),
+});
+
+const CMEQ = cmp(false, (a, b) => a === b, (ah, al, bh, bl) => ah === bh && al === bl);
+const CMTST = cmp(false, (a, b) => (a & b) !== 0, (ah, al, bh, bl) => ((ah & bh) | (al & bl)) !== 0);
+const CMGT = cmp(true, (a, b) => a > b, gt64);
+const CMGE = cmp(true, (a, b) => a >= b, (ah, al, bh, bl) => !gt64(bh, bl, ah, al));
+const CMHI = cmp(false, (a, b) => a > b, hi64);
+const CMHS = cmp(false, (a, b) => a >= b, (ah, al, bh, bl) => !hi64(bh, bl, ah, al));
+const CMLE0 = cmp(true, (a) => a <= 0, (ah, al) => !gt64(ah, al, 0, 0));
+const CMLT0 = cmp(true, (a) => a < 0, (ah) => ah < 0);
+
+const plain = (signed: boolean, lane: LaneOp['lane']): LaneOp => ({ signed, lane });
+const ADD: LaneOp = { signed: false, lane: (a, b) => a + b, lane64: add64 };
+const SUB: LaneOp = { signed: false, lane: (a, b) => a - b, lane64: sub64 };
+const NEG: LaneOp = { signed: false, lane: (a) => -a, lane64: (ah, al) => sub64(0, 0, ah, al) };
+const ABS: LaneOp = { signed: true, lane: (a) => Math.abs(a), lane64: (ah, al) => (ah < 0 ? sub64(0, 0, ah, al) : ((r64.hi = ah), (r64.lo = al))) };
+
+/** An integer element-wise operation of the three-same or two-register-misc groups. */
+interface ElementDef {
+  name: string;
+  u: number;
+  opcode: number;
+  op: LaneOp;
+  /** Allowed element sizes, as a bit mask over size = 0..3. */
+  sizes: number;
+}
+
+const ALL = 0b1111, NO64 = 0b0111;
+
+const THREE_SAME: ElementDef[] = [
+  { name: 'add', u: 0, opcode: 0b10000, op: ADD, sizes: ALL },
+  { name: 'sub', u: 1, opcode: 0b10000, op: SUB, sizes: ALL },
+  { name: 'mul', u: 0, opcode: 0b10011, op: plain(false, (a, b) => Math.imul(a, b)), sizes: NO64 },
+  { name: 'mla', u: 0, opcode: 0b10010, op: plain(false, (a, b, d) => d + Math.imul(a, b)), sizes: NO64 },
+  { name: 'mls', u: 1, opcode: 0b10010, op: plain(false, (a, b, d) => d - Math.imul(a, b)), sizes: NO64 },
+  { name: 'cmeq', u: 1, opcode: 0b10001, op: CMEQ, sizes: ALL },
+  { name: 'cmtst', u: 0, opcode: 0b10001, op: CMTST, sizes: ALL },
+  { name: 'cmgt', u: 0, opcode: 0b00110, op: CMGT, sizes: ALL },
+  { name: 'cmge', u: 0, opcode: 0b00111, op: CMGE, sizes: ALL },
+  { name: 'cmhi', u: 1, opcode: 0b00110, op: CMHI, sizes: ALL },
+  { name: 'cmhs', u: 1, opcode: 0b00111, op: CMHS, sizes: ALL },
+  { name: 'smax', u: 0, opcode: 0b01100, op: plain(true, Math.max), sizes: NO64 },
+  { name: 'umax', u: 1, opcode: 0b01100, op: plain(false, Math.max), sizes: NO64 },
+  { name: 'smin', u: 0, opcode: 0b01101, op: plain(true, Math.min), sizes: NO64 },
+  { name: 'umin', u: 1, opcode: 0b01101, op: plain(false, Math.min), sizes: NO64 },
+  { name: 'sabd', u: 0, opcode: 0b01110, op: plain(true, (a, b) => Math.abs(a - b)), sizes: NO64 },
+  { name: 'uabd', u: 1, opcode: 0b01110, op: plain(false, (a, b) => Math.abs(a - b)), sizes: NO64 },
+  { name: 'shadd', u: 0, opcode: 0b00000, op: plain(true, (a, b) => Math.floor((a + b) / 2)), sizes: NO64 },
+  { name: 'uhadd', u: 1, opcode: 0b00000, op: plain(false, (a, b) => Math.floor((a + b) / 2)), sizes: NO64 },
+  { name: 'srhadd', u: 0, opcode: 0b00010, op: plain(true, (a, b) => Math.floor((a + b + 1) / 2)), sizes: NO64 },
+  { name: 'urhadd', u: 1, opcode: 0b00010, op: plain(false, (a, b) => Math.floor((a + b + 1) / 2)), sizes: NO64 },
+];
+
+const PAIRWISE: ElementDef[] = [
+  { name: 'addp', u: 0, opcode: 0b10111, op: ADD, sizes: ALL },
+  { name: 'smaxp', u: 0, opcode: 0b10100, op: plain(true, Math.max), sizes: NO64 },
+  { name: 'umaxp', u: 1, opcode: 0b10100, op: plain(false, Math.max), sizes: NO64 },
+  { name: 'sminp', u: 0, opcode: 0b10101, op: plain(true, Math.min), sizes: NO64 },
+  { name: 'uminp', u: 1, opcode: 0b10101, op: plain(false, Math.min), sizes: NO64 },
+];
+
+/** Two-register misc lane operations; `zero` ones compare with #0. */
+const TWO_MISC: (ElementDef & { zero?: boolean })[] = [
+  { name: 'abs', u: 0, opcode: 0b01011, op: ABS, sizes: ALL },
+  { name: 'neg', u: 1, opcode: 0b01011, op: NEG, sizes: ALL },
+  { name: 'cmgt', u: 0, opcode: 0b01000, op: CMGT, sizes: ALL, zero: true },
+  { name: 'cmge', u: 1, opcode: 0b01000, op: CMGE, sizes: ALL, zero: true },
+  { name: 'cmeq', u: 0, opcode: 0b01001, op: CMEQ, sizes: ALL, zero: true },
+  { name: 'cmle', u: 1, opcode: 0b01001, op: CMLE0, sizes: ALL, zero: true },
+  { name: 'cmlt', u: 0, opcode: 0b01010, op: CMLT0, sizes: ALL, zero: true },
+  { name: 'cls', u: 0, opcode: 0b00100, op: plain(true, (a, _b, _d, esize) => cls32(a) - (32 - esize)), sizes: NO64 },
+  { name: 'clz', u: 1, opcode: 0b00100, op: plain(false, (a, _b, _d, esize) => Math.clz32(a) - (32 - esize)), sizes: NO64 },
+];
+
+/** Bitwise operations on whole registers (three same, opcode 00011; `size` selects the operation). */
+const LOGICAL: { name: string; u: number; size: number; fn: (a: number, b: number, d: number) => number }[] = [
+  { name: 'and', u: 0, size: 0, fn: (a, b) => a & b },
+  { name: 'bic', u: 0, size: 1, fn: (a, b) => a & ~b },
+  { name: 'orr', u: 0, size: 2, fn: (a, b) => a | b },
+  { name: 'orn', u: 0, size: 3, fn: (a, b) => a | ~b },
+  { name: 'eor', u: 1, size: 0, fn: (a, b) => a ^ b },
+  { name: 'bsl', u: 1, size: 1, fn: (a, b, d) => (d & a) | (~d & b) },
+  { name: 'bit', u: 1, size: 2, fn: (a, b, d) => (a & b) | (d & ~b) },
+  { name: 'bif', u: 1, size: 3, fn: (a, b, d) => (a & ~b) | (d & b) },
+];
+
+const POPCOUNT = (x: number): number => {
+  x -= (x >>> 1) & 0x55;
+  x = (x & 0x33) + ((x >>> 2) & 0x33);
+  return (x + (x >>> 4)) & 0x0f;
+};
+
+// ---- executors -----------------------------------------------------------------------------------
+
+const vectorOp = (f: Fields, op: LaneOp, unary = false): Op =>
+  elementwise(f.d, f.n, f.m ?? 0, 8 << f.z, (f.q ? 128 : 64) >> (3 + f.z), f.q === 1, op, unary);
+
+/** REV16/REV32/REV64: reverse the `esize` elements within each `container`-bit container. */
+function reverse(f: Fields, container: number): Op {
+  const esize = 8 << f.z, count = (f.q ? 128 : 64) / esize, flip = container / esize - 1;
+  return permute(f.d, f.n, f.n, esize, Array.from({ length: count }, (_, i) => i ^ flip), f.q === 1);
+}
+
+/** XTN/XTN2: the low half of each element; XTN2 writes the upper half of Vd and keeps the lower. */
+function extractNarrow(f: Fields): Op {
+  const esize = 8 << f.z, count = 64 / esize;
+  const table = Array.from({ length: f.q ? 2 * count : count }, (_, i) => (f.q && i < count ? i : 128 / esize + 2 * (i - (f.q ? count : 0))));
+  return permute(f.d, f.d, f.n, esize, table, f.q === 1);
+}
+
+/** SADDLP/UADDLP: adjacent pairs added into elements twice as wide. */
+function addLongPairwise(f: Fields, signed: boolean): Op {
+  const esize = 8 << f.z, count = (f.q ? 64 : 32) / esize, a = A.ints(esize, signed);
+  const r = esize === 32 ? null : R.ints(2 * esize, signed);
+  return (s) => {
+    load(s, f.n, A);
+    for (let i = 0; i < count; i++) {
+      const v = a[2 * i] + a[2 * i + 1];
+      if (r) r[i] = v;
+      else {
+        R.i32[2 * i] = v | 0;
+        R.i32[2 * i + 1] = Math.floor(v / 4294967296) | 0;
+      }
+    }
+    store(s, f.d, R, f.q === 1);
+    s.pc += 4;
+  };
+}
+
+/** ADDP (scalar): the two 64-bit lanes of V[n] added. */
+function addPairScalar(d: number, n: number): Op {
+  return (s) => {
+    const v = s.vreg, q = n << 2;
+    add64(v[q + 1], v[q], v[q + 3], v[q + 2]);
+    storeScalar(s, d, r64.lo, r64.hi);
+    s.pc += 4;
+  };
+}
+
+// ---- rows ----------------------------------------------------------------------------------------
+
+const threeSame = (u: number, size: string, opcode: number) => `0q${u}01110${size}1mmmmm${bits(opcode, 5)}1nnnnnddddd`;
+const twoMisc = (u: number, size: string, opcode: number) => `0q${u}01110${size}10000${bits(opcode, 5)}10nnnnnddddd`;
+const scalarThree = (u: number, opcode: number) => `01${u}11110111mmmmm${bits(opcode, 5)}1nnnnnddddd`;
+const scalarTwo = (u: number, opcode: number) => `01${u}111101110000${bits(opcode, 5)}10nnnnnddddd`;
+const V3 = '{Vsz:dqz}, {Vsz:nqz}, {Vsz:mqz}';
+
+const threeSameRows: InsnDef[] = THREE_SAME.flatMap((e): InsnDef[] => {
+  const rows: InsnDef[] = [{
+    id: `${e.name.toUpperCase()}_v`, pattern: threeSame(e.u, 'zz', e.opcode), syntax: `${e.name} ${V3}`,
+    when: arrangementOk(e.sizes), exec: (f) => vectorOp(f, e.op),
+  }];
+  if (e.sizes === ALL) {
+    rows.push({
+      id: `${e.name.toUpperCase()}_d`, pattern: scalarThree(e.u, e.opcode), syntax: `${e.name} {Fd:d}, {Fd:n}, {Fd:m}`,
+      exec: (f) => elementwise(f.d, f.n, f.m, 64, 1, false, e.op),
+    });
+  }
+  return rows;
+});
+
+const pairwiseRows: InsnDef[] = [
+  ...PAIRWISE.map((e): InsnDef => ({
+    id: `${e.name.toUpperCase()}_v`, pattern: threeSame(e.u, 'zz', e.opcode), syntax: `${e.name} ${V3}`,
+    when: arrangementOk(e.sizes), exec: (f) => pairwise(f.d, f.n, f.m, 8 << f.z, f.q === 1, e.op),
+  })),
+  { id: 'ADDP_d', pattern: '0101111011110001101110nnnnnddddd', syntax: 'addp {Fd:d}, {V2d:n}', exec: (f) => addPairScalar(f.d, f.n) },
+];
+
+const logicalRows: InsnDef[] = [
+  { id: 'MOV_v', pattern: '0q001110101mmmmm000111nnnnnddddd', syntax: 'mov {Vq8:dq}, {Vq8Twice:nmq}',
+    when: (f) => f.m === f.n, exec: (f) => elementwise(f.d, f.n, f.m, 32, f.q ? 4 : 2, f.q === 1, plain(false, (a, b) => a | b)) },
+  ...LOGICAL.map((e): InsnDef => ({
+    id: `${e.name.toUpperCase()}_v`, pattern: `0q${e.u}01110${bits(e.size, 2)}1mmmmm000111nnnnnddddd`,
+    syntax: `${e.name} {Vq8:dq}, {Vq8:nq}, {Vq8:mq}`,
+    exec: (f) => elementwise(f.d, f.n, f.m, 32, f.q ? 4 : 2, f.q === 1, plain(false, e.fn)),
+  })),
+];
+
+const twoMiscRows: InsnDef[] = [
+  ...TWO_MISC.flatMap((e): InsnDef[] => {
+    const zero = e.zero ? ', #0' : '';
+    const rows: InsnDef[] = [{
+      id: `${e.name.toUpperCase()}_${e.zero ? 'zero_' : ''}v`, pattern: twoMisc(e.u, 'zz', e.opcode), syntax: `${e.name} {Vsz:dqz}, {Vsz:nqz}${zero}`,
+      when: arrangementOk(e.sizes), exec: (f) => vectorOp(f, e.op, true),
+    }];
+    if (e.sizes === ALL) {
+      rows.push({
+        id: `${e.name.toUpperCase()}_${e.zero ? 'zero_' : ''}d`, pattern: scalarTwo(e.u, e.opcode), syntax: `${e.name} {Fd:d}, {Fd:n}${zero}`,
+        exec: (f) => elementwise(f.d, f.n, 0, 64, 1, false, e.op, true),
+      });
+    }
+    return rows;
+  }),
+  { id: 'CNT_v', pattern: twoMisc(0, '00', 0b00101), syntax: 'cnt {Vq8:dq}, {Vq8:nq}', exec: (f) => vectorOp({ ...f, z: 0 }, plain(false, POPCOUNT), true) },
+  { id: 'MVN_v', pattern: twoMisc(1, '00', 0b00101), syntax: 'mvn {Vq8:dq}, {Vq8:nq}', exec: (f) => vectorOp({ ...f, z: 2 }, plain(false, (a) => ~a), true) },
+  { id: 'NOT_v', pattern: twoMisc(1, '00', 0b00101), syntax: 'not {Vq8:dq}, {Vq8:nq}', noPrint: true, exec: (f) => vectorOp({ ...f, z: 2 }, plain(false, (a) => ~a), true) },
+  { id: 'RBIT_v', pattern: twoMisc(1, '01', 0b00101), syntax: 'rbit {Vq8:dq}, {Vq8:nq}', exec: (f) => vectorOp({ ...f, z: 0 }, plain(false, (a) => rbit32(a) >>> 24), true) },
+  { id: 'REV64_v', pattern: twoMisc(0, 'zz', 0b00000), syntax: 'rev64 {Vsz:dqz}, {Vsz:nqz}', when: arrangementOk(0b0111), exec: (f) => reverse(f, 64) },
+  { id: 'REV32_v', pattern: twoMisc(1, 'zz', 0b00000), syntax: 'rev32 {Vsz:dqz}, {Vsz:nqz}', when: arrangementOk(0b0011), exec: (f) => reverse(f, 32) },
+  { id: 'REV16_v', pattern: twoMisc(0, 'zz', 0b00001), syntax: 'rev16 {Vsz:dqz}, {Vsz:nqz}', when: arrangementOk(0b0001), exec: (f) => reverse(f, 16) },
+  { id: 'XTN_v', pattern: '0q001110zz100001001010nnnnnddddd', syntax: 'xtn {Vsz:dqz}, {Vwide:nz}', when: (f) => f.z < 3 && f.q === 0, exec: extractNarrow },
+  { id: 'XTN2_v', pattern: '0q001110zz100001001010nnnnnddddd', syntax: 'xtn2 {Vsz:dqz}, {Vwide:nz}', when: (f) => f.z < 3 && f.q === 1, exec: extractNarrow },
+  { id: 'SADDLP_v', pattern: twoMisc(0, 'zz', 0b00010), syntax: 'saddlp {VszUp:dqz}, {Vsz:nqz}', when: (f) => f.z < 3, exec: (f) => addLongPairwise(f, true) },
+  { id: 'UADDLP_v', pattern: twoMisc(1, 'zz', 0b00010), syntax: 'uaddlp {VszUp:dqz}, {Vsz:nqz}', when: (f) => f.z < 3, exec: (f) => addLongPairwise(f, false) },
+];
+
+/** Across lanes: 8B/16B/4H/8H/4S (2S and 64-bit elements are reserved). */
+const acrossOk = (f: Fields): boolean => f.z < 2 || (f.z === 2 && f.q === 1);
+const lanesOf = (f: Fields): number => (f.q ? 128 : 64) >> (3 + f.z);
+const across = (name: string, u: number, opcode: number, signed: boolean, widen: boolean, fold: (acc: number, x: number) => number): InsnDef => ({
+  id: `${name.toUpperCase()}_v`, pattern: `0q${u}01110zz11000${bits(opcode, 5)}10nnnnnddddd`,
+  syntax: `${name} {${widen ? 'Fwide' : 'Fsz'}:dz}, {Vsz:nqz}`, when: acrossOk,
+  exec: (f) => reduce(f.d, f.n, 8 << f.z, lanesOf(f), signed, (8 << f.z) * (widen ? 2 : 1), fold),
+});
+const sum = (acc: number, x: number): number => acc + x;
+
+const acrossRows: InsnDef[] = [
+  across('addv', 0, 0b11011, false, false, sum),
+  across('saddlv', 0, 0b00011, true, true, sum),
+  across('uaddlv', 1, 0b00011, false, true, sum),
+  across('smaxv', 0, 0b01010, true, false, Math.max),
+  across('umaxv', 1, 0b01010, false, false, Math.max),
+  across('sminv', 0, 0b11010, true, false, Math.min),
+  across('uminv', 1, 0b11010, false, false, Math.min),
+];
+
+export const rows: InsnDef[] = [...threeSameRows, ...pairwiseRows, ...logicalRows, ...twoMiscRows, ...acrossRows];
