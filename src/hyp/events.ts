@@ -43,12 +43,12 @@ export class EventLog {
     return this.step;
   }
 
-  emit(kind: HypEventKind, facts: Record<string, unknown>, why: Why): HypEvent {
+  emit(kind: HypEventKind, facts: Record<string, unknown>, why: Why): void {
     this.step++;
+    if (!this.keep && this.listener === null) return; // nobody looks: skip building the event
     const e: HypEvent = { ...facts, kind, time: this.step, why };
     if (this.keep) this.events.push(e);
     this.listener?.(e);
-    return e;
   }
 
   ofKind(kind: HypEventKind): HypEvent[] {

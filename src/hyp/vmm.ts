@@ -108,7 +108,7 @@ export class Vmm implements UserAccess {
       const lo = addr | 0;
       try {
         this.bus.probe(hi, lo, n, kind, true);
-        const data = this.bus.frameFor(hi, lo, kind).frame.data;
+        const data = this.bus.frameAt(hi, lo, kind).data;
         const whole = n === PAGE_SIZE && buf.length === PAGE_SIZE;
         if (write) data.set(whole ? buf : buf.subarray(bufOff + done, bufOff + done + n), off);
         else if (whole) buf.set(data);

@@ -22,9 +22,32 @@ export const FrameFlag = {
   Dirty: 1 << 2,
 } as const;
 
+/**
+ * Hands out fixed-size zeroed byte blocks carved from larger shared buffers. A guest touching a gigabyte
+ * creates a quarter of a million frames: one ArrayBuffer each would make the garbage collector the
+ * busiest part of the emulator. Blocks are never reused (a stale reference to a dropped frame must not
+ * alias a live one); a slab is freed once no frame carved from it is reachable.
+ */
+class BlockPool {
+  private slab: ArrayBuffer | null = null;
+  private used = 0;
+  constructor(private readonly blockBytes: number, private readonly blocksPerSlab: number) {}
+
+  take(): Uint8Array {
+    if (this.slab === null || this.used === this.blocksPerSlab) {
+      this.slab = new ArrayBuffer(this.blockBytes * this.blocksPerSlab);
+      this.used = 0;
+    }
+    return new Uint8Array(this.slab, this.blockBytes * this.used++, this.blockBytes);
+  }
+}
+
+const dataPool = new BlockPool(PAGE_SIZE, 64);
+const tagPool = new BlockPool(GRANULES_PER_PAGE, 256);
+
 export class Frame {
-  readonly data = new Uint8Array(PAGE_SIZE);
-  readonly view = new DataView(this.data.buffer);
+  readonly data: Uint8Array = dataPool.take();
+  readonly view = new DataView(this.data.buffer, this.data.byteOffset, PAGE_SIZE);
   /** Allocation tags, one per granule; null until the frame first holds tags. */
   tags: Uint8Array | null = null;
   flags = 0;
@@ -34,7 +57,7 @@ export class Frame {
 
   /** The tag array, created (all tags 0) if the frame had none. */
   ensureTags(): Uint8Array {
-    return (this.tags ??= new Uint8Array(GRANULES_PER_PAGE));
+    return (this.tags ??= tagPool.take());
   }
 }
 
@@ -43,38 +66,60 @@ export interface PhysMemListener {
   codeWritten(frame: Frame): void;
 }
 
+/** Frames per directory chunk of PhysMem (a two-level table: fast lookups over a sparse space). */
+const CHUNK_SHIFT = 10;
+const CHUNK_MASK = (1 << CHUNK_SHIFT) - 1;
+
 export class PhysMem {
-  private readonly frames = new Map<number, Frame>();
+  /** pfn >> CHUNK_SHIFT → the frames of that chunk, by pfn & CHUNK_MASK. */
+  private readonly chunks = new Map<number, (Frame | undefined)[]>();
+  private count = 0;
   /** Upper bound of frames that may be created, so a runaway guest cannot exhaust the host. */
   constructor(readonly maxFrames = 1 << 20) {}
 
   get frameCount(): number {
-    return this.frames.size;
+    return this.count;
   }
 
   /** Frame at page frame number `pfn`, created zero-filled on first touch. */
   frame(pfn: number): Frame {
-    let f = this.frames.get(pfn);
-    if (f === undefined) {
-      if (this.frames.size >= this.maxFrames) throw new RangeError(`physical memory limit reached (${this.maxFrames} frames)`);
-      f = new Frame(pfn);
-      this.frames.set(pfn, f);
+    const chunk = this.chunks.get(Math.floor(pfn / (CHUNK_MASK + 1)));
+    const f = chunk?.[pfn & CHUNK_MASK];
+    return f !== undefined ? f : this.create(pfn);
+  }
+
+  private create(pfn: number): Frame {
+    if (this.count >= this.maxFrames) throw new RangeError(`physical memory limit reached (${this.maxFrames} frames)`);
+    const key = Math.floor(pfn / (CHUNK_MASK + 1));
+    let chunk = this.chunks.get(key);
+    if (chunk === undefined) {
+      chunk = new Array<Frame | undefined>(CHUNK_MASK + 1).fill(undefined);
+      this.chunks.set(key, chunk);
     }
+    const f = new Frame(pfn);
+    chunk[pfn & CHUNK_MASK] = f;
+    this.count++;
     return f;
   }
 
   /** Frame at `pfn` if it has been touched, without creating it. */
   peek(pfn: number): Frame | undefined {
-    return this.frames.get(pfn);
+    return this.chunks.get(Math.floor(pfn / (CHUNK_MASK + 1)))?.[pfn & CHUNK_MASK];
   }
 
   /** Drops a frame (balloon, discard): it reads back as zeroes with no tags. */
   release(pfn: number): void {
-    this.frames.delete(pfn);
+    const chunk = this.chunks.get(Math.floor(pfn / (CHUNK_MASK + 1)));
+    if (chunk?.[pfn & CHUNK_MASK] === undefined) return;
+    chunk[pfn & CHUNK_MASK] = undefined;
+    this.count--;
   }
 
-  allFrames(): IterableIterator<Frame> {
-    return this.frames.values();
+  /** Every touched frame, in ascending physical address order. */
+  *allFrames(): IterableIterator<Frame> {
+    for (const key of [...this.chunks.keys()].sort((a, b) => a - b)) {
+      for (const f of this.chunks.get(key)!) if (f !== undefined) yield f;
+    }
   }
 
   /** Bulk byte copy into physical memory, for loaders and the VMM; not for the guest's hot path. */
@@ -97,7 +142,7 @@ export class PhysMem {
       const addr = pa + done;
       const off = addr & PAGE_MASK;
       const n = Math.min(PAGE_SIZE - off, length - done);
-      const f = this.frames.get(Math.floor(addr / PAGE_SIZE));
+      const f = this.peek(Math.floor(addr / PAGE_SIZE));
       if (f) out.set(f.data.subarray(off, off + n), done);
       done += n;
     }
@@ -106,7 +151,7 @@ export class PhysMem {
 
   /** Allocation tag of the granule at `pa` (0 where the frame has no tags). */
   tagAt(pa: number): number {
-    const f = this.frames.get(Math.floor(pa / PAGE_SIZE));
+    const f = this.peek(Math.floor(pa / PAGE_SIZE));
     return f?.tags ? f.tags[(pa & PAGE_MASK) >> GRANULE_SHIFT] & 0xf : 0;
   }
 }

@@ -153,6 +153,11 @@ export class Bus {
     return this.tlbPa[i] + (lo & PAGE_MASK);
   }
 
+  /** The frame holding an address, after translation for `kind` (bulk copies: no allocation). */
+  frameAt(hi: number, lo: number, kind: AccessKind): Frame {
+    return this.tlbFrame[this.lookup(hi, lo, kind === AccessKind.Read ? Tlb.Read : Tlb.Write, 1, false, kind)]!;
+  }
+
   /** The frame and attributes for an address, after translation for `kind` (tag instructions use this). */
   frameFor(hi: number, lo: number, kind: AccessKind): { frame: Frame; tagged: boolean; noTagAccess: boolean; ipa: number } {
     const need = kind === AccessKind.Read ? Tlb.Read : Tlb.Write;

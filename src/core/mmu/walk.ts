@@ -31,9 +31,11 @@ export type DescriptorReader = (addr: number, into: WalkState) => void;
 
 /** Index bits of `inputAddress` for `level` (9 bits each; level 3 is bits 20:12). */
 export function tableIndex(inputAddress: number, level: number): number {
-  const shift = 12 + 9 * (3 - level);
-  return Math.floor(inputAddress / 2 ** shift) % 512;
+  // `& 511` keeps the low 9 bits of the quotient (< 2^36), which ToInt32 preserves.
+  return Math.floor(inputAddress / LEVEL_DIVISOR[level]) & 511;
 }
+
+const LEVEL_DIVISOR = [2 ** 39, 2 ** 30, 2 ** 21, 2 ** 12];
 
 /** Output address bits 47:12 of a descriptor. */
 const outputBase = (lo: number, hi: number): number => (hi & 0xffff) * 0x100000000 + ((lo & 0xfffff000) >>> 0);
