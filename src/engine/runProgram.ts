@@ -2,6 +2,7 @@
  * Runs a static AArch64 Linux program to completion (or to an instruction limit) and collects what it
  * wrote. Free of Node APIs: the CLI, the tests and the Web Worker all call this.
  */
+import type { ProcessLimits } from '../guest/linux/limits.ts';
 import { LinuxProcess, type ProcessEvent } from '../guest/linux/process.ts';
 
 export interface RunOptions {
@@ -13,6 +14,8 @@ export interface RunOptions {
   /** Each executed instruction and each tag-check decision, one line each. */
   trace?: (line: string) => void;
   onEvent?: (e: ProcessEvent) => void;
+  /** Memory, mapping, output and event limits; defaults in src/guest/linux/limits.ts. */
+  limits?: Partial<ProcessLimits>;
 }
 
 export type RunReason = 'exit' | 'signal' | 'limit' | 'error';
@@ -35,7 +38,7 @@ const SLICE = 1 << 20;
 
 export function runProgram(elf: Uint8Array, opts: RunOptions = {}): RunResult {
   const created = LinuxProcess.create(elf, {
-    argv: opts.argv, env: opts.env, stdin: opts.stdin, trace: opts.trace, onEvent: opts.onEvent,
+    argv: opts.argv, env: opts.env, stdin: opts.stdin, trace: opts.trace, onEvent: opts.onEvent, limits: opts.limits,
   });
   if (!created.ok) {
     return { stdout: new Uint8Array(0), stderr: new Uint8Array(0), status: 125, instructions: 0, reason: 'error', message: created.error, diagnostics: [] };

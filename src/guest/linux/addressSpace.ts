@@ -11,6 +11,7 @@ import { stage1PageDescriptor } from '../../core/mmu/descriptors.ts';
 import { MairIndex } from '../../core/machine.ts';
 import type { GuestPhysical } from '../guestPhys.ts';
 import { Errno, Prot } from './abi.ts';
+import { formatBytes, ResourceLimitError } from './limits.ts';
 
 export const PAGE = PAGE_SIZE;
 /** Top of the 48-bit user address space (TASK_SIZE). */
@@ -55,6 +56,8 @@ export class AddressSpace {
   private readonly pages = new Map<number, number>();
   /** Called for each page mapped on demand (for the UI's event log). */
   onDemandPage: ((va: number, frame: number) => void) | null = null;
+  /** Pages (user pages and table pages) this process may populate: the memory limit (src/guest/linux/limits.ts). */
+  maxPages = Infinity;
 
   constructor(private readonly bus: Bus, private readonly phys: PhysMem, readonly gp: GuestPhysical) {
     this.stage1 = new TableBuilder(phys, () => gp.allocFrame(), (a) => gp.toPhys(a, true));
@@ -69,6 +72,18 @@ export class AddressSpace {
   /** Guest-physical frame behind a populated page, if any. */
   frameOf(va: number): number | undefined {
     return this.pages.get(Math.floor(va / PAGE));
+  }
+
+  /** Bytes of [start, end) covered by mappings (the whole address space by default). */
+  mappedBytes(start = 0, end = TASK_SIZE): number {
+    let n = 0;
+    for (const v of this.vmas) n += Math.max(0, Math.min(end, v.end) - Math.max(start, v.start));
+    return n;
+  }
+
+  /** How many mappings would be split by a VMA boundary at `start` and at `end`. */
+  splitsAt(start: number, end: number): number {
+    return [start, end].filter((a) => this.vmas.some((v) => a > v.start && a < v.end)).length;
   }
 
   isFree(start: number, end: number): boolean {
@@ -157,6 +172,9 @@ export class AddressSpace {
   populate(va: number, v: Vma): number {
     let frame = this.pages.get(va / PAGE);
     if (frame === undefined) {
+      if (this.pages.size + this.stage1.tables.size >= this.maxPages) {
+        throw new ResourceLimitError(`out of guest memory: the program touched more than ${formatBytes(this.maxPages * PAGE)} (the memory limit)`);
+      }
       frame = this.gp.allocFrame();
       this.pages.set(va / PAGE, frame);
       if ((v.prot & Prot.MTE) !== 0) this.initialiseTags(frame);

@@ -17,6 +17,7 @@ import { Prot, SaFlag, Sig, SiCode, SIGNAL_NAMES, SYSCALL_NAMES, UID } from './a
 import { AddressSpace, PAGE, pageUp, STACK_END, STACK_SIZE, VDSO_BASE, type AccessNeed } from './addressSpace.ts';
 import { buildInitialStack } from './initialStack.ts';
 import { ByteSink } from './byteSink.ts';
+import { DEFAULT_LIMITS, ResourceLimitError, type ProcessLimits } from './limits.ts';
 import {
   decodeFrame, encodeFrame, encodeSigInfo, FRAME_SIZE, PSTATE_TCO, SIG_DFL, SIG_IGN, SignalState, SS_AUTODISARM,
   SS_DISABLE, UNBLOCKABLE, visibleSiAddr, sigBit, type SigInfo,
@@ -40,6 +41,8 @@ export interface ProcessOptions {
   trace?: (line: string) => void;
   /** Output as it is written (fd 1 or 2), besides the buffers. */
   onOutput?: (fd: 1 | 2, bytes: Uint8Array) => void;
+  /** Resource limits; each one left out has its default (src/guest/linux/limits.ts). */
+  limits?: Partial<ProcessLimits>;
 }
 
 export type ProcessEvent =
@@ -66,8 +69,9 @@ export class LinuxProcess {
   readonly user: UserMemory;
   readonly signals = new SignalState();
   readonly tagCtrl: TaggedAddrCtrl;
-  readonly stdout = new ByteSink();
-  readonly stderr = new ByteSink();
+  readonly limits: ProcessLimits;
+  readonly stdout: ByteSink;
+  readonly stderr: ByteSink;
   readonly stdin: Uint8Array;
   stdinOffset = 0;
   /** Open file descriptors: which standard stream each one is (or /dev/null). */
@@ -92,12 +96,17 @@ export class LinuxProcess {
   private untilTick: number;
   private readonly timerInterval: number;
   private readonly warned = new Set<string>();
+  private events = 0;
 
   private constructor(image: ElfImage, private readonly opts: ProcessOptions) {
     this.image = image;
+    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.stdout = new ByteSink(this.limits.outputBytes);
+    this.stderr = new ByteSink(this.limits.outputBytes);
     this.machine = opts.machine ?? new Machine();
     const gp = opts.guestPhysical?.(this.machine) ?? new IdentityGuestPhysical(this.machine.phys);
     this.space = new AddressSpace(this.machine.bus, this.machine.phys, gp);
+    this.space.maxPages = Math.floor(this.limits.memoryBytes / PAGE);
     this.space.onDemandPage = (va, frame) => this.emit({ kind: 'demandPage', va, frame });
     this.user = new UserMemory(this.machine.cpu, this.machine.bus, this.space);
     this.user.hostFaultHandler = (e) => this.hostFaultHandler?.(e) ?? false;
@@ -115,7 +124,12 @@ export class LinuxProcess {
   static create(elf: Uint8Array, opts: ProcessOptions = {}): CreateResult {
     const parsed = parseElf(elf);
     if (!parsed.ok) return parsed;
-    return { ok: true, process: new LinuxProcess(parsed.image, opts) };
+    try {
+      return { ok: true, process: new LinuxProcess(parsed.image, opts) };
+    } catch (e) {
+      if (e instanceof ResourceLimitError) return { ok: false, error: `the program does not fit: ${e.message}` };
+      throw e;
+    }
   }
 
   get cpu() {
@@ -167,22 +181,28 @@ export class LinuxProcess {
    */
   step(n: number): number {
     let used = 0;
-    while (used < n && this.state === 'running') {
-      if (this.opts.trace) this.traceInstruction();
-      const budget = this.opts.trace ? 1 : Math.min(n - used, this.untilTick);
-      const r = run(this.cpu, this.machine.bus, budget);
-      used += r.executed;
-      this.instructions += r.executed;
-      this.untilTick -= r.executed;
-      if (r.exception !== null) {
-        used++;
-        this.enterKernel(r.exception);
+    try {
+      while (used < n && this.state === 'running') {
+        if (this.opts.trace) this.traceInstruction();
+        const budget = this.opts.trace ? 1 : Math.min(n - used, this.untilTick);
+        const r = run(this.cpu, this.machine.bus, budget);
+        used += r.executed;
+        this.instructions += r.executed;
+        this.untilTick -= r.executed;
+        if (r.exception !== null) {
+          used++;
+          this.enterKernel(r.exception);
+        }
+        if (this.untilTick <= 0 && this.state === 'running') {
+          this.untilTick = this.timerInterval;
+          this.kernelEntry('timer');
+          this.returnToUser();
+        }
       }
-      if (this.untilTick <= 0 && this.state === 'running') {
-        this.untilTick = this.timerInterval;
-        this.kernelEntry('timer');
-        this.returnToUser();
-      }
+    } catch (e) {
+      // A limit reached inside the kernel where Linux would have no error to return (a page fault).
+      if (!(e instanceof ResourceLimitError)) throw e;
+      this.fail(e.message);
     }
     return used;
   }
@@ -408,9 +428,10 @@ export class LinuxProcess {
 
   // ---- output and diagnostics ---------------------------------------------------------------------
 
+  /** Program output: kept up to the output limit, then a notice, then nothing (the write still succeeds). */
   writeStream(fd: 1 | 2, bytes: Uint8Array): void {
-    (fd === 1 ? this.stdout : this.stderr).push(bytes);
-    this.opts.onOutput?.(fd, bytes);
+    const kept = (fd === 1 ? this.stdout : this.stderr).push(bytes);
+    if (kept.length > 0) this.opts.onOutput?.(fd, kept);
   }
 
   /** A Tagscope diagnostic (never mixed into the program's own stderr). */
@@ -426,8 +447,14 @@ export class LinuxProcess {
     this.diagnose(message);
   }
 
+  /** Delivers an event; past the event limit the run stops instead, so no event log grows without bound. */
   private emit(e: ProcessEvent): void {
-    this.opts.onEvent?.(e);
+    if (!this.opts.onEvent) return;
+    if (++this.events > this.limits.maxEvents) {
+      if (this.state === 'running') this.fail(`event limit reached (${this.limits.maxEvents} events): the program keeps faulting, signalling or calling the kernel`);
+      if (e.kind !== 'exit') return;
+    }
+    this.opts.onEvent(e);
   }
 
   // ---- tracing ----------------------------------------------------------------------------------

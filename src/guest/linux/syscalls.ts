@@ -25,6 +25,17 @@ const NS_PER_INSTRUCTION = 1n;
 const EPOCH_NS = 1_704_067_200n * 1_000_000_000n;
 
 const int = (v: bigint): number => Number(BigInt.asIntN(32, v));
+const ENOMEM = err(Errno.ENOMEM);
+
+/**
+ * ENOMEM when mapping [start, end) afresh would pass the address-space limit (may_expand_vm) or, with `newMaps`
+ * more mappings, vm.max_map_count; null when it may go ahead (src/guest/linux/limits.ts).
+ */
+function overLimits(p: LinuxProcess, start: number, end: number, newMaps: number): bigint | null {
+  if (p.space.vmas.length + newMaps > p.limits.maxMapCount) return ENOMEM;
+  const growth = end - start - p.space.mappedBytes(start, end);
+  return p.space.mappedBytes() + growth > p.limits.addressSpaceBytes ? ENOMEM : null;
+}
 const untag = (v: bigint): bigint => v & 0x00ff_ffff_ffff_ffffn;
 
 export function syscall(p: LinuxProcess, nr: number, args: bigint[]): SyscallOutcome {
@@ -148,6 +159,8 @@ function mmap(p: LinuxProcess, a: bigint[]): bigint {
     if (found === null) return err(Errno.ENOMEM);
     start = found;
   }
+  const over = overLimits(p, start, start + length, 1 + p.space.splitsAt(start, start + length));
+  if (over !== null) return over;
   p.space.map(start, start + length, prot & (Prot.READ | Prot.WRITE | Prot.EXEC | Prot.MTE), 'anon', true);
   return BigInt(start);
 }
@@ -164,6 +177,7 @@ function munmap(p: LinuxProcess, a: bigint[]): bigint {
   if (a[1] === 0n) return EINVAL;
   const r = range(a[0], a[1]);
   if (typeof r === 'bigint') return r === err(Errno.ENOMEM) ? EINVAL : r;
+  if (p.space.vmas.length + p.space.splitsAt(r.start, r.end) - 1 > p.limits.maxMapCount) return ENOMEM;
   p.space.unmap(r.start, r.end);
   return 0n;
 }
@@ -175,6 +189,7 @@ function mprotect(p: LinuxProcess, a: bigint[]): bigint {
   const r = range(a[0], a[1]);
   if (typeof r === 'bigint') return r;
   if (r.start === r.end) return 0n;
+  if (p.space.vmas.length + p.space.splitsAt(r.start, r.end) > p.limits.maxMapCount) return ENOMEM;
   const e = p.space.protect(r.start, r.end, prot & (Prot.READ | Prot.WRITE | Prot.EXEC | Prot.MTE));
   return e === 0 ? 0n : err(e);
 }
@@ -206,7 +221,9 @@ function brk(p: LinuxProcess, a: bigint[]): bigint {
   if (newEnd > oldEnd) {
     if (!p.space.isFree(oldEnd, newEnd)) return BigInt(p.brk);
     const prev = p.space.find(oldEnd - 1);
-    if (prev && prev.kind === 'brk' && prev.end === oldEnd) prev.end = newEnd;
+    const grows = prev !== undefined && prev.kind === 'brk' && prev.end === oldEnd;
+    if (overLimits(p, oldEnd, newEnd, grows ? 0 : 1) !== null) return BigInt(p.brk);
+    if (grows) prev.end = newEnd;
     else p.space.map(oldEnd, newEnd, Prot.READ | Prot.WRITE, 'brk', true);
   } else if (newEnd < oldEnd) {
     p.space.unmap(newEnd, oldEnd);
