@@ -1,0 +1,156 @@
+import { describe, expect, test } from 'vitest';
+import { assembleProgram } from '../../src/core/isa/asm.ts';
+import { runProgram, type RunOptions } from '../../src/engine/runProgram.ts';
+import { ByteSink } from '../../src/guest/linux/byteSink.ts';
+import { DEFAULT_LIMITS, truncationNotice } from '../../src/guest/linux/limits.ts';
+import { buildElf, PF_R, PF_W, PF_X } from '../guest/elfBuilder.ts';
+
+const TEXT = 0x40_0000;
+const ENOMEM = 12;
+
+/** A static ELF whose code is `source`, with one writable data page at 0x410000. */
+function program(source: string): Uint8Array {
+  return buildElf({
+    entry: TEXT,
+    segments: [
+      { flags: PF_R | PF_X, vaddr: TEXT, data: assembleProgram(source, TEXT).bytes },
+      { flags: PF_R | PF_W, vaddr: 0x41_0000, data: new Uint8Array(16), memsz: 0x1000 },
+    ],
+  });
+}
+
+const run = (source: string, opts: RunOptions) => {
+  const start = performance.now();
+  const r = runProgram(program(source), opts);
+  return { ...r, ms: performance.now() - start };
+};
+
+/**
+ * mmap(NULL, x20, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) until it fails, counting successes in
+ * x19; then exits with the count when the error was ENOMEM, or 255 for any other error.
+ */
+const mmapUntilFailure = (length: string) => `
+  mov x19, #0
+  mov x20, #${length}
+again:
+  mov x0, #0
+  mov x1, x20
+  mov x2, #3
+  mov x3, #0x22
+  mov x4, #-1
+  mov x5, #0
+  mov x8, #222
+  svc #0
+  cmn x0, #4095
+  b.hi failed
+  add x19, x19, #1
+  b again
+failed:
+  cmn x0, #${ENOMEM}
+  b.ne other
+  mov x0, x19
+  mov x8, #93
+  svc #0
+other:
+  mov x0, #255
+  mov x8, #93
+  svc #0
+`;
+
+describe('resource limits', () => {
+  test('an infinite loop stops at the instruction budget with reason limit', () => {
+    const r = run('loop: b loop', { maxInstructions: 200_000 });
+    expect(r.reason).toBe('limit');
+    expect(r.status).toBe(124);
+    expect(r.instructions).toBe(200_000);
+    expect(r.message).toBe('instruction limit reached (200000 instructions)');
+  });
+
+  test('mmap fails with ENOMEM once the address-space limit (default 64 GiB) is reached', () => {
+    const r = run(mmapUntilFailure('0x40000000'), {});
+    expect(r.reason).toBe('exit');
+    // 64 GiB of 1 GiB mappings, less the room the stack, the program and the trampoline already take.
+    expect(r.status).toBe(DEFAULT_LIMITS.addressSpaceBytes / 2 ** 30 - 1);
+  });
+
+  test('a smaller address-space limit is honoured, and brk fails at it too', () => {
+    const r = run(mmapUntilFailure('0x100000'), { limits: { addressSpaceBytes: 32 << 20 } });
+    expect(r.reason).toBe('exit');
+    expect(r.status).toBe(32 - 8 - 1); // MiBs left beside the 8 MiB stack and the program's pages
+    const brk = run(`
+      mov x0, #0
+      mov x8, #214
+      svc #0
+      mov x19, x0
+      mov x9, #0x1000000
+      add x0, x0, x9
+      mov x8, #214
+      svc #0
+      cmp x0, x19
+      cset x0, eq
+      mov x8, #93
+      svc #0`, { limits: { addressSpaceBytes: 16 << 20 } });
+    expect(brk.status).toBe(1); // brk past the limit returns the old break, as Linux does
+  });
+
+  test('mappings beyond vm.max_map_count fail with ENOMEM', () => {
+    const r = run(mmapUntilFailure('0x1000'), { limits: { maxMapCount: 100 } });
+    expect(r.reason).toBe('exit');
+    expect(r.status).toBeGreaterThan(90);
+    expect(r.status).toBeLessThan(100);
+  });
+
+  test('touching more memory than the memory limit stops the guest with a message naming the limit', () => {
+    const r = run(`
+      mov x0, #0
+      mov x1, #0x1000000
+      mov x2, #3
+      mov x3, #0x22
+      mov x4, #-1
+      mov x5, #0
+      mov x8, #222
+      svc #0
+    touch:
+      strb wzr, [x0]
+      add x0, x0, #1, lsl #12
+      b touch`, { limits: { memoryBytes: 4 << 20 } });
+    expect(r.reason).toBe('error');
+    expect(r.message).toBe('out of guest memory: the program touched more than 4 MiB (the memory limit)');
+  });
+
+  test('a program that floods stdout is truncated with a visible notice, and keeps running to its budget', () => {
+    const r = run(`
+    flood:
+      mov x0, #1
+      mov x1, #${TEXT}
+      mov x2, #4096
+      mov x8, #64
+      svc #0
+      b flood`, { maxInstructions: 100_000, limits: { outputBytes: 64 << 10 } });
+    expect(r.reason).toBe('limit');
+    const notice = '\n[tagscope: output truncated after 65536 bytes]\n';
+    expect(r.stdout.length).toBe((64 << 10) + notice.length);
+    expect(new TextDecoder().decode(r.stdout.subarray(64 << 10))).toBe(notice);
+  });
+
+  test('the default output limit is 16 MiB per stream, and the notice says where output stopped', () => {
+    expect(DEFAULT_LIMITS.outputBytes).toBe(16 << 20);
+    const sink = new ByteSink(10);
+    expect(new TextDecoder().decode(sink.push(new TextEncoder().encode('0123456789abc')))).toBe(`0123456789${truncationNotice(10)}`);
+    expect(sink.push(new Uint8Array(5)).length).toBe(0);
+    expect(sink.dropped).toBe(8);
+  });
+
+  test('a storm of kernel entries (a fork-bomb-like loop of clone calls) stops at the event limit or the budget, quickly', () => {
+    const source = 'again: mov x0, #17\nmov x8, #220\nsvc #0\nb again';
+    const events: unknown[] = [];
+    const logged = run(source, { maxInstructions: 10_000_000, onEvent: (e) => events.push(e), limits: { maxEvents: 10_000 } });
+    expect(logged.reason).toBe('error');
+    expect(logged.message).toMatch(/^event limit reached \(10000 events\)/);
+    expect(events.length).toBe(10_001); // the last is the exit event that says why
+    const unlogged = run(source, { maxInstructions: 1_000_000 });
+    expect(unlogged.reason).toBe('limit');
+    expect(unlogged.diagnostics).toEqual(['syscall clone is not implemented (returns -ENOSYS)']);
+    expect(unlogged.ms).toBeLessThan(20_000);
+  });
+});
