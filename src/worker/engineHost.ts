@@ -9,9 +9,11 @@
  * Pure TypeScript with no DOM: the worker entry supplies the clock and the post function, and the tests
  * drive it from Node.
  */
-import { run } from '../core/cpu/run.ts';
 import { disassemble } from '../core/isa/disasm.ts';
-import { BareProcess, type Outcome, type ProcessEvent } from './bareProcess.ts';
+import { PF_X } from '../guest/elf.ts';
+import { LinuxProcess } from '../guest/linux/process.ts';
+import { applyConfig } from './config.ts';
+import { describeEvent, type EventLine } from './events.ts';
 import { imageFromAssembly, imageFromElf, type ProgramImage } from './image.ts';
 import { inspectPointer } from './pointer.ts';
 import {
@@ -49,7 +51,7 @@ interface Goal {
 export class EngineHost {
   private image: ProgramImage | null = null;
   private config: RunConfig | null = null;
-  private proc: BareProcess | null = null;
+  private proc: LinuxProcess | null = null;
   private instret = 0;
   private status: RunStatus = 'empty';
   private goal: Goal | null = null;
@@ -58,6 +60,8 @@ export class EngineHost {
   private readonly breakpoints = new Set<number>();
   private events: LogEvent[] = [];
   private eventsSent = 0;
+  private output = '';
+  private readonly decoder = new TextDecoder();
   private outputSent = 0;
   private fullPending = true;
   private readonly snapshot = new SnapshotTracker();
@@ -76,7 +80,7 @@ export class EngineHost {
     return this.instret;
   }
 
-  get process(): BareProcess | null {
+  get process(): LinuxProcess | null {
     return this.proc;
   }
 
@@ -148,16 +152,30 @@ export class EngineHost {
   /** A fresh process for the loaded program, at instruction 0. */
   private rebuild(): void {
     this.goal = null;
-    this.proc = new BareProcess(this.image!, this.config!);
+    const created = LinuxProcess.create(this.image!.elf, {
+      timerInterval: TICK,
+      onOutput: (_fd, bytes) => {
+        this.output += this.decoder.decode(bytes, { stream: true });
+      },
+      onEvent: (e) => {
+        const line = describeEvent(e);
+        if (line !== null) this.log(line);
+      },
+    });
+    // The image was parsed when it was loaded, so creating its process cannot fail.
+    if (!created.ok) throw new Error(created.error);
+    this.proc = created.process;
+    applyConfig(this.proc.machine, this.config!);
     this.instret = 0;
     this.events = [];
     this.eventsSent = 0;
+    this.output = '';
     this.outputSent = 0;
     this.fullPending = true;
     this.lastFaultSeq = -1;
     this.snapshot.reset();
     this.status = 'ready';
-    this.log({ kind: 'load', title: `loaded at 0x${this.image!.entry.toString(16)}`, why: `TCF ${this.config!.tcf}, GCR_EL1.Exclude 0x${this.config!.gcrExclude.toString(16)}, KVM_CAP_ARM_MTE ${this.config!.kvmMte ? 'on' : 'off'}, kernel ${this.config!.kernel}` });
+    this.log({ kind: 'load', title: `loaded at 0x${this.image!.parsed.entry.toString(16)}`, why: `TCF ${this.config!.tcf}, GCR_EL1.Exclude 0x${this.config!.gcrExclude.toString(16)}, KVM_CAP_ARM_MTE ${this.config!.kvmMte ? 'on' : 'off'}, kernel ${this.config!.kernel}` });
   }
 
   private ended(): boolean {
@@ -215,47 +233,30 @@ export class EngineHost {
   }
 
   /**
-   * Executes up to `max` instructions towards `goal`, handling exceptions as the kernel would.
-   * Returns the status to stop with, or null when the goal is not reached yet.
+   * Executes up to `max` instructions towards `goal`; the Linux personality handles every exception as
+   * the kernel would. Returns the status to stop with, or null when the goal is not reached yet.
    */
   private execute(goal: Goal, max: number): RunStatus | null {
     const proc = this.proc!;
-    const { cpu, bus } = proc.machine;
-    let left = max;
-    const report = (ev: ProcessEvent): void => this.log(ev);
-    while (left > 0) {
-      if (this.instret >= goal.target) return 'paused';
-      let budget = Math.min(left, goal.target - this.instret, TICK - (this.instret % TICK));
-      if (goal.breakpoints && this.breakpoints.size > 0) {
-        if (this.breakpoints.has(cpu.pc) && this.instret !== this.resumedAt) {
-          this.log({ kind: 'breakpoint', title: `breakpoint at 0x${cpu.pc.toString(16)}`, why: 'execution stopped before this instruction because it has a breakpoint' });
-          return 'paused';
-        }
-        budget = 1;
+    const stopAt = Math.min(goal.target, this.instret + max);
+    while (proc.state === 'running' && this.instret < stopAt) {
+      if (goal.breakpoints && this.breakpoints.has(proc.cpu.pc) && this.instret !== this.resumedAt) {
+        this.log({ kind: 'breakpoint', title: `breakpoint at 0x${proc.cpu.pc.toString(16)}`, why: 'execution stopped before this instruction because it has a breakpoint' });
+        return 'paused';
       }
-      const tfsr = cpu.sys.TFSRE0_EL1;
-      const r = run(cpu, bus, budget);
-      this.instret += r.executed;
-      left -= r.executed;
-      if (cpu.sys.TFSRE0_EL1 !== tfsr && cpu.sys.TFSRE0_EL1 !== 0n) {
-        this.log({ kind: 'asyncFault', title: 'TFSRE0_EL1.TF0 set: asynchronous tag check fault recorded', why: 'a tag mismatch under asynchronous TCF lets the access complete and only records the fault; the kernel signals it at the next kernel entry' });
-      }
-      let outcome: Outcome = 'continue';
-      if (r.exception !== null) {
-        outcome = proc.handle(r.exception, report);
-        if (r.exception.info.kind === 'svc' && outcome === 'continue') {
-          this.instret++;
-          left--;
-        }
-      } else if (this.instret % TICK === 0) outcome = proc.kernelEntry(report);
-      if (outcome === 'ended') return this.events[this.events.length - 1].kind === 'exit' ? 'exited' : 'faulted';
+      // Kernel entries use budget without retiring an instruction, so this never overshoots the goal.
+      proc.step(goal.breakpoints && this.breakpoints.size > 0 ? 1 : stopAt - this.instret);
+      this.instret = proc.instructions;
       if (goal.stopOnFault && this.lastFaultSeq !== this.faultSeqAtResume) return 'paused';
     }
-    return null;
+    if (proc.state === 'exited') return 'exited';
+    if (proc.state !== 'running') return 'faulted';
+    return this.instret >= goal.target ? 'paused' : null;
   }
 
-  private log(ev: ProcessEvent): void {
-    const e: LogEvent = { seq: this.events.length, instret: this.instret, pc: this.proc!.machine.cpu.pc, ...ev };
+  private log(ev: EventLine): void {
+    const p = this.proc!;
+    const e: LogEvent = { seq: this.events.length, instret: p.instructions, pc: p.cpu.pc, ...ev };
     this.events.push(e);
     if (ev.kind === 'fault' || ev.kind === 'asyncFault') this.lastFaultSeq = e.seq;
   }
@@ -266,12 +267,11 @@ export class EngineHost {
 
   /** Posts the delta since the previous one. */
   private flush(): void {
-    this.lastPost = this.clock.now();
     if (this.proc === null) return;
     const body = this.snapshot.delta(this.proc);
     const full = this.fullPending;
     this.fullPending = false;
-    const output = this.proc.output;
+    const output = this.output;
     const delta: Delta = {
       type: 'delta', status: this.status, instret: this.instret, pc: this.proc.machine.cpu.pc, ...body,
       events: this.events.slice(full ? 0 : this.eventsSent), eventsReset: full,
@@ -282,16 +282,18 @@ export class EngineHost {
     this.eventsSent = this.events.length;
     this.outputSent = output.length;
     this.send(delta);
+    // Measured after posting, so two deltas are a frame apart however long building one took.
+    this.lastPost = this.clock.now();
   }
 }
 
 function listing(image: ProgramImage): DisasmLine[] {
   const lines: DisasmLine[] = [];
-  for (const seg of image.segments) {
-    if (!seg.exec) continue;
+  for (const seg of image.parsed.segments) {
+    if ((seg.flags & PF_X) === 0) continue;
     const dv = new DataView(seg.data.buffer, seg.data.byteOffset, seg.data.byteLength);
     for (let off = 0; off + 4 <= seg.data.length && lines.length < MAX_DISASM_LINES; off += 4) {
-      const address = seg.va + off;
+      const address = seg.vaddr + off;
       const word = dv.getUint32(off, true);
       lines.push({ address, word, text: disassemble(word, address) ?? `.inst 0x${word.toString(16).padStart(8, '0')}`, line: image.lineAt.get(address) });
     }

@@ -1,28 +1,60 @@
 /**
- * What a program becomes before it runs: segments to map and an entry point. Built from assembly text
- * (one read+execute segment at CODE_BASE) or from a static AArch64 ELF executable (its PT_LOAD segments).
- * Errors say what is wrong with the input, so the UI can show them where the user can fix them.
+ * What a program becomes before it runs: a static AArch64 ELF executable for the Linux personality
+ * (src/guest/linux/process.ts), plus what the disassembly view needs. Assembly text becomes a two-segment
+ * ELF (code at CODE_BASE, a zeroed read-write area at BSS_BASE); an uploaded file is checked by the one
+ * ELF parser (src/guest/elf.ts). Errors say what is wrong with the input, where the user can fix it.
  */
+import { parseElf, PF_R, PF_W, PF_X, type ElfImage } from '../guest/elf.ts';
 import { AsmError, assembleProgram } from '../core/isa/asm.ts';
 
 export const CODE_BASE = 0x400000;
-
-export interface Segment {
-  va: number;
-  data: Uint8Array;
-  memSize: number;
-  write: boolean;
-  exec: boolean;
-}
+export const BSS_BASE = 0x500000;
+const BSS_BYTES = 0x10000;
+/** Largest file accepted, so a hostile upload cannot exhaust the worker. */
+const MAX_ELF_BYTES = 16 << 20;
 
 export interface ProgramImage {
-  entry: number;
-  segments: Segment[];
+  elf: Uint8Array;
+  parsed: ElfImage;
   /** Source line of each assembled address, for the disassembly view. */
   lineAt: Map<number, number>;
 }
 
 export type ImageResult = { ok: true; image: ProgramImage } | { ok: false; message: string; line?: number };
+
+const EHDR = 64;
+const PHDR = 56;
+
+/** An ET_EXEC file with one PT_LOAD per segment, the code page-aligned in the file after the headers. */
+function buildElf(entry: number, code: Uint8Array): Uint8Array {
+  const codeOffset = 0x1000;
+  const out = new Uint8Array(codeOffset + code.length);
+  const dv = new DataView(out.buffer);
+  out.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
+  dv.setUint16(16, 2, true); // ET_EXEC
+  dv.setUint16(18, 183, true); // EM_AARCH64
+  dv.setUint32(20, 1, true);
+  dv.setBigUint64(24, BigInt(entry), true);
+  dv.setBigUint64(32, BigInt(EHDR), true);
+  dv.setUint16(52, EHDR, true);
+  dv.setUint16(54, PHDR, true);
+  dv.setUint16(56, 2, true);
+  const segment = (i: number, flags: number, offset: number, va: number, fileSize: number, memSize: number): void => {
+    const h = EHDR + i * PHDR;
+    dv.setUint32(h, 1, true); // PT_LOAD
+    dv.setUint32(h + 4, flags, true);
+    dv.setBigUint64(h + 8, BigInt(offset), true);
+    dv.setBigUint64(h + 16, BigInt(va), true);
+    dv.setBigUint64(h + 24, BigInt(va), true);
+    dv.setBigUint64(h + 32, BigInt(fileSize), true);
+    dv.setBigUint64(h + 40, BigInt(memSize), true);
+    dv.setBigUint64(h + 48, 0x1000n, true);
+  };
+  segment(0, PF_R | PF_X, codeOffset, CODE_BASE, code.length, code.length);
+  segment(1, PF_R | PF_W, 0, BSS_BASE, 0, BSS_BYTES);
+  out.set(code, codeOffset);
+  return out;
+}
 
 export function imageFromAssembly(text: string): ImageResult {
   try {
@@ -30,48 +62,19 @@ export function imageFromAssembly(text: string): ImageResult {
     if (p.bytes.length === 0) return { ok: false, message: 'the program has no instructions: write at least one line of assembly' };
     const lineAt = new Map<number, number>();
     for (const [offset, line] of p.lineAt) lineAt.set(CODE_BASE + offset, line);
-    const entry = p.labels.get('_start') ?? CODE_BASE;
-    return { ok: true, image: { entry, segments: [{ va: CODE_BASE, data: p.bytes, memSize: p.bytes.length, write: false, exec: true }], lineAt } };
+    const elf = buildElf(p.labels.get('_start') ?? CODE_BASE, p.bytes);
+    const parsed = parseElf(elf);
+    if (!parsed.ok) return { ok: false, message: parsed.error };
+    return { ok: true, image: { elf, parsed: parsed.image, lineAt } };
   } catch (e) {
     if (e instanceof AsmError) return { ok: false, message: e.message, line: e.line };
     throw e;
   }
 }
 
-const PT_LOAD = 1;
-const EM_AARCH64 = 183;
-/** Largest file or segment accepted, so a hostile upload cannot exhaust the worker. */
-const MAX_ELF_BYTES = 16 << 20;
-
 export function imageFromElf(bytes: Uint8Array, name: string): ImageResult {
-  const bad = (why: string): ImageResult => ({ ok: false, message: `${name} cannot be run: ${why}` });
-  if (bytes.length > MAX_ELF_BYTES) return bad(`it is larger than ${MAX_ELF_BYTES >> 20} MiB`);
-  if (bytes.length < 64 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
-    return bad('it is not an ELF file (it does not start with 0x7f "ELF"); upload a static AArch64 Linux executable');
-  }
-  if (bytes[4] !== 2 || bytes[5] !== 1) return bad('it is not a 64-bit little-endian ELF file');
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (dv.getUint16(18, true) !== EM_AARCH64) return bad(`it is for machine ${dv.getUint16(18, true)}, not AArch64 (183)`);
-  if (dv.getUint16(16, true) !== 2) return bad('it is not a static executable (ET_EXEC); build with -static -nostdlib');
-  const u64 = (off: number): number => Number(dv.getBigUint64(off, true));
-  const entry = u64(24);
-  const phoff = u64(32);
-  const phentsize = dv.getUint16(54, true);
-  const phnum = dv.getUint16(56, true);
-  if (phoff + phnum * phentsize > bytes.length || phentsize < 56) return bad('its program headers lie outside the file (truncated?)');
-  const segments: Segment[] = [];
-  for (let i = 0; i < phnum; i++) {
-    const ph = phoff + i * phentsize;
-    if (dv.getUint32(ph, true) !== PT_LOAD) continue;
-    const flags = dv.getUint32(ph + 4, true);
-    const offset = u64(ph + 8);
-    const va = u64(ph + 16);
-    const fileSize = u64(ph + 32);
-    const memSize = u64(ph + 40);
-    if (offset + fileSize > bytes.length) return bad(`segment ${i} lies outside the file (truncated?)`);
-    if (memSize > MAX_ELF_BYTES || va >= 2 ** 47) return bad(`segment ${i} is too large or outside the user address range`);
-    segments.push({ va, data: bytes.slice(offset, offset + fileSize), memSize, write: (flags & 2) !== 0, exec: (flags & 1) !== 0 });
-  }
-  if (segments.length === 0) return bad('it has no loadable segments');
-  return { ok: true, image: { entry, segments, lineAt: new Map() } };
+  if (bytes.length > MAX_ELF_BYTES) return { ok: false, message: `${name} cannot be run: it is larger than ${MAX_ELF_BYTES >> 20} MiB` };
+  const parsed = parseElf(bytes);
+  if (!parsed.ok) return { ok: false, message: `${name} cannot be run: ${parsed.error}; upload a static AArch64 Linux executable` };
+  return { ok: true, image: { elf: bytes, parsed: parsed.image, lineAt: new Map() } };
 }

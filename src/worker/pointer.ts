@@ -5,7 +5,7 @@
  */
 import { AccessKind, Check, checkAccess, explainCheck } from '../core/mte/check.ts';
 import { GuestException } from '../core/cpu/exceptions.ts';
-import type { BareProcess } from './bareProcess.ts';
+import type { LinuxProcess } from '../guest/linux/process.ts';
 import { hex64, parseU64 } from './format.ts';
 import type { PointerReport } from './protocol.ts';
 import { walkLevels } from './snapshot.ts';
@@ -22,7 +22,7 @@ function prediction(result: number): PointerReport['prediction'] {
   }
 }
 
-export function inspectPointer(p: BareProcess | null, text: string, requestId: number): PointerReport {
+export function inspectPointer(p: LinuxProcess | null, text: string, requestId: number): PointerReport {
   const value = parseU64(text);
   const empty: PointerReport = {
     type: 'pointer', requestId, error: null, value: text, logicalTag: 0, bit55: 0, topByte: 0, va: '', granule: '',
@@ -37,8 +37,8 @@ export function inspectPointer(p: BareProcess | null, text: string, requestId: n
   };
   if (p === null) return { ...report, why: 'load a program to see what this pointer points at' };
   const m = p.machine;
-  const region = p.regions.find((r) => BigInt(r.va) <= va && va < BigInt(r.va + r.length));
-  if (region === undefined || (value >> 55n & 1n) === 1n) {
+  const region = (value >> 55n & 1n) === 1n ? undefined : p.space.find(Number(va));
+  if (region === undefined) {
     return { ...report, mapping: 'unmapped', prediction: 'fault', why: `nothing is mapped at ${hex64(va)}: an access takes a translation fault before any tag check` };
   }
   let pa: number;
@@ -46,14 +46,16 @@ export function inspectPointer(p: BareProcess | null, text: string, requestId: n
     pa = m.bus.physicalAddress(Number(va >> 32n) | 0, Number(va & 0xffffffffn) | 0, AccessKind.Read);
   } catch (e) {
     if (!(e instanceof GuestException)) throw e;
-    return { ...report, mapping: region.owner, prediction: 'fault', why: 'the page is not readable: an access takes a permission fault before any tag check' };
+    return { ...report, mapping: region.kind, prediction: 'fault', why: p.space.frameOf(Number(va)) === undefined
+      ? 'the page is mapped but not touched yet: the first access takes a page fault, and the kernel gives it a fresh page (tags 0 if PROT_MTE)'
+      : 'the page is not readable: an access takes a permission fault before any tag check' };
   }
   const tagAt = (addr: bigint): number | null => m.bus.allocationTagAtVa(addr);
   const outcome = checkAccess(m.cpu, value, 8, AccessKind.Read, true, tagAt);
   const granulePa = pa - (pa % 16);
   const bytes = Array.from(m.phys.readBytes(granulePa, 16), (b) => b.toString(16).padStart(2, '0')).join(' ');
   return {
-    ...report, allocationTag: tagAt(value), mapping: `${region.owner} (PA 0x${granulePa.toString(16)})`,
+    ...report, allocationTag: tagAt(value), mapping: `${region.kind} (PA 0x${granulePa.toString(16)})`,
     prediction: prediction(outcome.result), why: explainCheck(outcome), bytes, walk: walkLevels(m, Number(va)),
   };
 }

@@ -19,8 +19,6 @@ export interface RunConfig {
   tcma0: boolean;
   /** TCR_EL1.TCMA1: tag 0xF matches all in the upper half. */
   tcma1: boolean;
-  /** mmap/mprotect honour PROT_MTE (off: buffers are mapped Normal, Untagged). */
-  protMte: boolean;
   /** SCTLR_EL1.TCF0 at process start (what prctl(PR_SET_TAGGED_ADDR_CTRL) would select). */
   tcf: TcfMode;
   /** PSTATE.TCO at process start. */
@@ -35,7 +33,7 @@ export interface RunConfig {
 export type ToggleName = keyof RunConfig;
 
 export const DEFAULT_CONFIG: RunConfig = {
-  tcma0: false, tcma1: false, protMte: true, tcf: 'sync', tco: false, gcrExclude: 0x0001, kernel: '6.13', kvmMte: true,
+  tcma0: false, tcma1: false, tcf: 'sync', tco: false, gcrExclude: 0x0001, kernel: '6.13', kvmMte: true,
 };
 
 export type ProgramSource =
@@ -64,7 +62,7 @@ export type CommandMessage = Command & { v: typeof PROTOCOL_VERSION };
 
 export type RunStatus = 'empty' | 'ready' | 'running' | 'paused' | 'faulted' | 'exited';
 
-export type EventKind = 'load' | 'syscall' | 'write' | 'fault' | 'asyncFault' | 'exit' | 'breakpoint' | 'sanitise' | 'vmExit' | 'error';
+export type EventKind = 'load' | 'syscall' | 'write' | 'fault' | 'asyncFault' | 'signal' | 'exit' | 'breakpoint' | 'sanitise' | 'vmExit' | 'error';
 
 /** One line of the event log: what happened, when, and a one-sentence why. */
 export interface LogEvent {

@@ -7,7 +7,8 @@ import { S1, S2 } from '../core/mmu/descriptors.ts';
 import { FrameFlag, GRANULES_PER_PAGE, PAGE_SIZE } from '../core/mem/physmem.ts';
 import { MAIR_TAGGED } from '../core/mmu/descriptors.ts';
 import type { Machine } from '../core/machine.ts';
-import type { BareProcess } from './bareProcess.ts';
+import { Prot } from '../guest/linux/abi.ts';
+import type { LinuxProcess } from '../guest/linux/process.ts';
 import { hex64 } from './format.ts';
 import { Cell, PageFlag, type Delta, type MteSysregs, type PageInfo, type WalkLevel } from './protocol.ts';
 
@@ -39,14 +40,25 @@ export function walkLevels(m: Machine, va: number): WalkLevel[] {
 function cellOf(m: Machine, page: PageInfo, granule: number): number {
   if (page.memory === 'device') return Cell.Device;
   if (page.memory === 'normal' || page.pa < 0) return Cell.Untagged;
-  const tags = m.phys.peek(page.pa / PAGE_SIZE)?.tags;
-  return tags ? tags[granule] & Cell.TagMask : Cell.NeverInitialised;
+  const f = m.phys.peek(page.pa / PAGE_SIZE);
+  // PG_mte_tagged clear: the frame's tags were never initialised.
+  return f?.tags && (f.flags & FrameFlag.MteTagged) !== 0 ? f.tags[granule] & Cell.TagMask : Cell.NeverInitialised;
 }
 
 function flagsOf(m: Machine, page: PageInfo): number {
   const f = page.pa < 0 ? undefined : m.phys.peek(page.pa / PAGE_SIZE);
   if (f === undefined) return 0;
-  return ((f.flags & FrameFlag.Dirty) !== 0 ? PageFlag.Dirty : 0) | (f.tags !== null ? PageFlag.TagsInitialised : 0);
+  return ((f.flags & FrameFlag.Dirty) !== 0 ? PageFlag.Dirty : 0) | ((f.flags & FrameFlag.MteTagged) !== 0 ? PageFlag.TagsInitialised : 0);
+}
+
+/** The populated pages of the process in VA order, each with the name of its mapping. */
+export function populatedPages(p: LinuxProcess): { va: number; owner: string }[] {
+  const pages: { va: number; owner: string }[] = [];
+  for (const v of p.space.vmas) {
+    const owner = `${v.kind}${(v.prot & Prot.MTE) !== 0 ? ' PROT_MTE' : ''}`;
+    for (let va = v.start; va < v.end; va += PAGE_SIZE) if (p.space.frameOf(va) !== undefined) pages.push({ va, owner });
+  }
+  return pages;
 }
 
 export function registerFile(m: Machine, out: Uint32Array): void {
@@ -73,14 +85,14 @@ export type DeltaBody = Pick<Delta, 'regs' | 'regsChanged' | 'sysregs' | 'layout
 
 export class SnapshotTracker {
   private regs = new Uint32Array(REG_WORDS);
-  private layoutGeneration = -1;
+  private layoutKey = '';
   private pages: PageInfo[] = [];
   private cells = new Uint8Array(0);
   private flags = new Uint8Array(0);
 
   /** The next delta is a full picture (after a load or a replay). */
   reset(): void {
-    this.layoutGeneration = -1;
+    this.layoutKey = '';
     this.regs.fill(0);
   }
 
@@ -88,13 +100,14 @@ export class SnapshotTracker {
     return this.pages;
   }
 
-  delta(p: BareProcess): DeltaBody {
+  delta(p: LinuxProcess): DeltaBody {
     const m = p.machine;
     let layout: PageInfo[] | undefined;
-    if (p.layoutGeneration !== this.layoutGeneration) {
-      this.layoutGeneration = p.layoutGeneration;
-      layout = [];
-      for (const r of p.regions) for (let off = 0; off < r.length; off += PAGE_SIZE) layout.push(pageInfo(m, r.va + off, r.owner));
+    const populated = populatedPages(p);
+    const key = populated.map((q) => `${q.va}:${q.owner}`).join();
+    if (key !== this.layoutKey) {
+      this.layoutKey = key;
+      layout = populated.map((q) => pageInfo(m, q.va, q.owner));
       this.pages = layout;
       // 0xff is no valid cell value, so every granule is sent after a relayout.
       this.cells = new Uint8Array(layout.length * GRANULES_PER_PAGE).fill(0xff);

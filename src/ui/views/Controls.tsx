@@ -41,7 +41,6 @@ export function Controls() {
         <legend>What if…</legend>
         <Check label="TCMA0" checked={config.tcma0} onChange={(v) => setConfig({ tcma0: v })} note="not settable by Linux user space" />
         <Check label="TCMA1" checked={config.tcma1} onChange={(v) => setConfig({ tcma1: v })} />
-        <Check label="PROT_MTE" checked={config.protMte} onChange={(v) => setConfig({ protMte: v })} />
         <Check label="TCO" checked={config.tco} onChange={(v) => setConfig({ tco: v })} />
         <Check label="KVM_CAP_ARM_MTE" checked={config.kvmMte} onChange={(v) => setConfig({ kvmMte: v })} />
         <label className="toggle">
