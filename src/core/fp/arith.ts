@@ -3,18 +3,17 @@
  * FPCompare, FPRoundInt, FPMulAdd) on operand bits, for single and double precision.
  *
  * What is modelled: IEEE results in round-to-nearest-even; NaN propagation (signalling NaNs first, operand
- * order, payload kept and quietened) and FPCR.DN; the IOC, DZC and OFC/IXC-on-overflow flags, and IXC of
- * FRINTX and of conversions. Not modelled: FPCR.FZ (denormals are never flushed), FPCR.RMode for
- * arithmetic (only round-to-integral and conversions honour it), and the UFC flag and the IXC flag of
- * arithmetic results that are finite.
+ * order, payload kept and quietened) and FPCR.DN; the cumulative flags IOC, DZC, OFC, UFC and IXC.
+ * Not modelled: FPCR.FZ (denormals are never flushed, so IDC is never set) and FPCR.RMode for
+ * arithmetic (only round-to-integral and conversions honour it).
  */
 import type { CpuState } from '../cpu/state.ts';
 import {
-  DEFAULT_NAN32, DEFAULT_NAN64_HI, doubleHi, dlo, isNaN32, isNaN64, isSignalling32, isSignalling64, QUIET32, QUIET64,
+  DEFAULT_NAN32, DEFAULT_NAN64_HI, doubleHi, dlo, isNaN32, isNaN64, isSignalling32, isSignalling64, pow2, QUIET32, QUIET64,
   singleBits, toDouble, toSingle,
 } from './bits.ts';
-import { defaultNaNMode, DZC, fpcr, fpcrRMode, IOC, IXC, OFC, RA, RM, RN, RP, raiseFlags } from './status.ts';
-import { fusedMultiplyAdd } from './fma.ts';
+import { defaultNaNMode, DZC, fpcr, fpcrRMode, IOC, IXC, OFC, RA, RM, RN, RP, raiseFlags, UFC } from './status.ts';
+import { fusedMultiplyAdd, inexact, productError, sumError } from './fma.ts';
 
 /** A result as bits: the high word (the whole value for single precision) and the low word of a double. */
 export const res = { hi: 0, lo: 0 };
@@ -89,8 +88,13 @@ function processNaNs(s: CpuState, p: Precision, ahi: number, alo: number, bhi: n
   return true;
 }
 
-/** Writes a computed (non-NaN-input) result: NaN means an invalid operation, ±∞ from finite inputs an overflow. */
-function putResult(s: CpuState, p: Precision, x: number, finiteInputs: boolean): void {
+/**
+ * Writes a computed (non-NaN-input) result: NaN means an invalid operation, ±∞ from finite inputs an
+ * overflow; `roundedInDouble` says the double-precision operation was inexact. A rounded result below the
+ * smallest normal number is an underflow (tininess is judged after rounding here; Arm judges it before,
+ * which differs only for results that round up to the smallest normal).
+ */
+function putResult(s: CpuState, p: Precision, x: number, finiteInputs: boolean, roundedInDouble: boolean): void {
   if (x !== x) {
     raiseFlags(s, IOC);
     putDefaultNaN(p);
@@ -98,7 +102,22 @@ function putResult(s: CpuState, p: Precision, x: number, finiteInputs: boolean):
   }
   const r = p.round(x);
   if (finiteInputs && (r === Infinity || r === -Infinity)) raiseFlags(s, OFC | IXC);
+  else if (roundedInDouble || r !== x) raiseFlags(s, Math.abs(r) < (p.single ? MIN_NORMAL32 : MIN_NORMAL64) ? IXC | UFC : IXC);
   p.put(r);
+}
+
+const MIN_NORMAL64 = pow2(-1022), MIN_NORMAL32 = pow2(-126);
+
+/** Whether op(a, b) = x (finite) was rounded in double precision. */
+function roundedInDouble(op: BinaryOp, a: number, b: number, x: number): boolean {
+  if (!Number.isFinite(x) || !Number.isFinite(a) || !Number.isFinite(b)) return false;
+  switch (op) {
+    case fadd: return sumError(a, b, x) !== 0;
+    case fsub: return sumError(a, -b, x) !== 0;
+    case fmul: return productError(a, b, x) !== 0;
+    case fdiv: return x * b !== a || productError(x, b, a) !== 0;
+    default: return false;
+  }
 }
 
 export type BinaryOp = (a: number, b: number) => number;
@@ -106,7 +125,6 @@ export const fadd: BinaryOp = (a, b) => a + b;
 export const fsub: BinaryOp = (a, b) => a - b;
 export const fmul: BinaryOp = (a, b) => a * b;
 export const fdiv: BinaryOp = (a, b) => a / b;
-export const fnmul: BinaryOp = (a, b) => -(a * b);
 /** FPMax/FPMin: Math.max/min order +0 above −0 as Arm does. */
 export const fmax: BinaryOp = Math.max;
 export const fmin: BinaryOp = Math.min;
@@ -121,7 +139,8 @@ export function binary(s: CpuState, p: Precision, op: BinaryOp, ahi: number, alo
     p.put(a / b);
     return;
   }
-  putResult(s, p, op(a, b), finite);
+  const x = op(a, b);
+  putResult(s, p, x, finite, roundedInDouble(op, a, b, x));
 }
 
 /** FPMaxNum/FPMinNum (FMAXNM, FMINNM): a quiet NaN loses against a number. */
@@ -140,7 +159,8 @@ export function sqrt(s: CpuState, p: Precision, hi: number, lo: number): void {
     putNaN(s, p, hi, lo);
     return;
   }
-  putResult(s, p, Math.sqrt(p.value(hi, lo)), false);
+  const v = p.value(hi, lo), x = Math.sqrt(v);
+  putResult(s, p, x, false, Number.isFinite(x) && (x * x !== v || productError(x, x, v) !== 0));
 }
 
 /**
@@ -157,7 +177,8 @@ export function mulAdd(s: CpuState, p: Precision, ahi: number, alo: number, nhi:
   }
   if (processNaNs(s, p, ahi, alo, nhi, nlo, mhi, mlo, true)) return;
   const a = p.value(ahi, alo);
-  putResult(s, p, fusedMultiplyAdd(a, n, m, p.single), Number.isFinite(a) && Number.isFinite(n) && Number.isFinite(m));
+  const x = fusedMultiplyAdd(a, n, m, p.single);
+  putResult(s, p, x, Number.isFinite(a) && Number.isFinite(n) && Number.isFinite(m), inexact);
 }
 
 /** NZCV of FPCompare: unordered 0011, equal 0110, less 1000, greater 0010. `signalling` for FCMPE. */

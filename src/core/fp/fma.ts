@@ -6,6 +6,7 @@
  * (53 ≥ 24 + 2 bits).
  * Double precision: when Dekker's TwoProduct shows n × m is exact as a double, one addition rounds the
  * result correctly. Otherwise the exact value is formed with BigInt and rounded once: slow, but exact.
+ * `inexact` tells whether the result was rounded (only the single-precision rounding is left to the caller).
  */
 import { dlo, doubleHi, nextDouble, oddDouble, pow2 } from './bits.ts';
 
@@ -13,31 +14,57 @@ import { dlo, doubleHi, nextDouble, oddDouble, pow2 } from './bits.ts';
 const SPLIT = 134217729;
 /** Operands below this magnitude can be split without overflow. */
 const SPLIT_LIMIT = pow2(995);
+/** Products below this magnitude leave TwoProduct's partial products finite. */
+const PRODUCT_LIMIT = pow2(1020);
 /** Products at or above this magnitude have an error term that is a normal double (ulp(p) · 2^-53 ≥ 2^-1022). */
 const EXACT_ERROR_MIN = pow2(-969);
 
-/** The sum of two doubles rounded to odd: the nearest double with an odd last bit when the sum is inexact. */
-export function sumRoundedToOdd(x: number, y: number): number {
-  const s = x + y;
+/** Whether the last result of this module was rounded (for FPSR.IXC). */
+export let inexact = false;
+
+/** The rounding error of x + y (exact: TwoSum), given s = x + y as rounded. */
+export function sumError(x: number, y: number, s: number): number {
   const bv = s - x;
-  const err = (x - (s - bv)) + (y - bv);
+  return (x - (s - bv)) + (y - bv);
+}
+
+/** The sum of two doubles rounded to odd: the nearest double with an odd last bit when the sum is inexact. */
+function sumRoundedToOdd(x: number, y: number): number {
+  const s = x + y;
+  const err = sumError(x, y, s);
+  inexact = err !== 0;
   if (err === 0 || !Number.isFinite(s) || oddDouble(s)) return s;
   return nextDouble(s, err);
 }
 
+/** Sign of the error of p = n × m as rounded (exact − p): Dekker's TwoProduct where it is exact, BigInt elsewhere. */
+export function productError(n: number, m: number, p: number): number {
+  if (p === 0 && (n === 0 || m === 0)) return 0;
+  if (Math.abs(n) < SPLIT_LIMIT && Math.abs(m) < SPLIT_LIMIT && Math.abs(p) >= EXACT_ERROR_MIN && Math.abs(p) < PRODUCT_LIMIT) {
+    const cn = SPLIT * n, nh = cn - (cn - n), nl = n - nh;
+    const cm = SPLIT * m, mh = cm - (cm - m), ml = m - mh;
+    return Math.sign(((nh * mh - p) + nh * ml + nl * mh) + nl * ml);
+  }
+  const [nn, ne] = decompose(n);
+  const [mn, me] = decompose(m);
+  const [pn, pe] = decompose(p);
+  const e = Math.min(ne + me, pe);
+  const diff = ((nn * mn) << BigInt(ne + me - e)) - (pn << BigInt(pe - e));
+  return diff === 0n ? 0 : diff > 0n ? 1 : -1;
+}
+
 export function fusedMultiplyAdd(a: number, n: number, m: number, single: boolean): number {
+  inexact = false;
   if (!Number.isFinite(a) || !Number.isFinite(n) || !Number.isFinite(m)) {
     // An infinite addend wins over any finite product (which might overflow on its own).
     return Number.isFinite(n) && Number.isFinite(m) ? a : n * m + a;
   }
   const p = n * m;
   if (single) return sumRoundedToOdd(p, a);
-  if (p === 0 && (n === 0 || m === 0)) return p + a;
-  if (Math.abs(n) < SPLIT_LIMIT && Math.abs(m) < SPLIT_LIMIT && Math.abs(p) >= EXACT_ERROR_MIN && Number.isFinite(p)) {
-    const cn = SPLIT * n, nh = cn - (cn - n), nl = n - nh;
-    const cm = SPLIT * m, mh = cm - (cm - m), ml = m - mh;
-    const err = ((nh * mh - p) + nh * ml + nl * mh) + nl * ml;
-    if (err === 0) return p + a;
+  if (productError(n, m, p) === 0) {
+    const s = p + a;
+    inexact = Number.isFinite(s) && sumError(p, a, s) !== 0;
+    return s;
   }
   return exactMulAdd(a, n, m);
 }
@@ -60,6 +87,7 @@ function exactMulAdd(a: number, n: number, m: number): number {
   const pe = ne + me;
   const e = Math.min(pe, ae);
   const sum = ((nn * mn) << BigInt(pe - e)) + (an << BigInt(ae - e));
+  inexact = false;
   if (sum === 0n) return 0; // a = −(n × m) ≠ 0 exactly: an exact zero sum is +0 when rounding to nearest
   const negative = sum < 0n;
   const mag = negative ? -sum : sum;
@@ -72,6 +100,7 @@ function exactMulAdd(a: number, n: number, m: number): number {
     const shift = BigInt(q - e);
     r = mag >> shift;
     const rest = mag - (r << shift);
+    inexact = rest !== 0n;
     const half = 1n << (shift - 1n);
     if (rest > half || (rest === half && (r & 1n) === 1n)) r += 1n;
   }

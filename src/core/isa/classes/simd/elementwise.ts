@@ -39,7 +39,7 @@ export const hi64 = (ah: number, al: number, bh: number, bl: number): boolean =>
 
 /**
  * `count` lanes of `esize` bits: V[d] = op(V[n], V[m], V[d]); a 64-bit (Q=0 or scalar) result clears the
- * upper half. `unary` rows do not read V[m].
+ * upper half. `unary` rows do not read V[m]: their lane functions see b = 0 (the compares with #0).
  */
 export function elementwise(d: number, n: number, m: number, esize: number, count: number, full: boolean, op: LaneOp, unary = false): Op {
   if (esize === 64) {
@@ -47,7 +47,8 @@ export function elementwise(d: number, n: number, m: number, esize: number, coun
     const a = A.i32, b = B.i32, dd = D.i32, r = R.i32;
     return (s) => {
       load(s, n, A);
-      if (!unary) load(s, m, B);
+      if (unary) B.clear();
+      else load(s, m, B);
       load(s, d, D);
       for (let i = 0; i < 2 * count; i += 2) {
         fn(a[i + 1], a[i], b[i + 1], b[i], dd[i + 1], dd[i]);
@@ -62,7 +63,8 @@ export function elementwise(d: number, n: number, m: number, esize: number, coun
   const fn = op.lane;
   return (s) => {
     load(s, n, A);
-    if (!unary) load(s, m, B);
+    if (unary) B.clear();
+    else load(s, m, B);
     load(s, d, D);
     for (let i = 0; i < count; i++) r[i] = fn(a[i], b[i], dd[i], esize);
     store(s, d, R, full);
@@ -134,6 +136,7 @@ export function permute(d: number, src1: number, src2: number, esize: number, ta
   return (s) => {
     load(s, src1, A);
     load(s, src2, B);
+    R.clear(); // a scalar result (DUP to B, H or S) zeroes the rest of the register
     for (let i = 0; i < idx.length; i++) {
       const k = idx[i];
       r[i] = k < lanesPerReg ? a[k] : b[k - lanesPerReg];

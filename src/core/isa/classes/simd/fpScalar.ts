@@ -7,7 +7,7 @@
 import { conditionHolds } from '../../../bits/condition.ts';
 import { rx, wx, type CpuState } from '../../../cpu/state.ts';
 import {
-  binary, binaryNumber, type BinaryOp, compare, currentMode, fadd, fdiv, fmax, fmin, fmul, fnmul, fsub, mulAdd,
+  binary, binaryNumber, type BinaryOp, compare, currentMode, fadd, fdiv, fmax, fmin, fmul, fsub, mulAdd,
   type Precision, res, roundInt, sqrt,
 } from '../../../fp/arith.ts';
 import { convertPrecision, fromFixed, HALF, type ConvertFormat, toFixed } from '../../../fp/convert.ts';
@@ -45,7 +45,8 @@ const TWO_SOURCE: { name: string; opcode: number; fn: FpLaneFn }[] = [
   { name: 'fmin', opcode: 0b0101, fn: laneBinary(fmin) },
   { name: 'fmaxnm', opcode: 0b0110, fn: laneBinary(fmax, true) },
   { name: 'fminnm', opcode: 0b0111, fn: laneBinary(fmin, true) },
-  { name: 'fnmul', opcode: 0b1000, fn: laneBinary(fnmul) },
+  // FNMUL is FPNeg(FPMul()): the sign flips after NaN processing too.
+  { name: 'fnmul', opcode: 0b1000, fn: (s, p, ah, al, bh, bl) => { binary(s, p, fmul, ah, al, bh, bl); res.hi ^= SIGN; } },
 ];
 
 const ONE_SOURCE: { name: string; opcode: number; fn: FpLaneFn }[] = [

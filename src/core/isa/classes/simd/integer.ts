@@ -29,6 +29,8 @@ const CMLE0 = cmp(true, (a) => a <= 0, (ah, al) => !gt64(ah, al, 0, 0));
 const CMLT0 = cmp(true, (a) => a < 0, (ah) => ah < 0);
 
 const plain = (signed: boolean, lane: LaneOp['lane']): LaneOp => ({ signed, lane });
+const max = (a: number, b: number): number => (a > b ? a : b);
+const min = (a: number, b: number): number => (a < b ? a : b);
 const ADD: LaneOp = { signed: false, lane: (a, b) => a + b, lane64: add64 };
 const SUB: LaneOp = { signed: false, lane: (a, b) => a - b, lane64: sub64 };
 const NEG: LaneOp = { signed: false, lane: (a) => -a, lane64: (ah, al) => sub64(0, 0, ah, al) };
@@ -58,10 +60,10 @@ const THREE_SAME: ElementDef[] = [
   { name: 'cmge', u: 0, opcode: 0b00111, op: CMGE, sizes: ALL },
   { name: 'cmhi', u: 1, opcode: 0b00110, op: CMHI, sizes: ALL },
   { name: 'cmhs', u: 1, opcode: 0b00111, op: CMHS, sizes: ALL },
-  { name: 'smax', u: 0, opcode: 0b01100, op: plain(true, Math.max), sizes: NO64 },
-  { name: 'umax', u: 1, opcode: 0b01100, op: plain(false, Math.max), sizes: NO64 },
-  { name: 'smin', u: 0, opcode: 0b01101, op: plain(true, Math.min), sizes: NO64 },
-  { name: 'umin', u: 1, opcode: 0b01101, op: plain(false, Math.min), sizes: NO64 },
+  { name: 'smax', u: 0, opcode: 0b01100, op: plain(true, max), sizes: NO64 },
+  { name: 'umax', u: 1, opcode: 0b01100, op: plain(false, max), sizes: NO64 },
+  { name: 'smin', u: 0, opcode: 0b01101, op: plain(true, min), sizes: NO64 },
+  { name: 'umin', u: 1, opcode: 0b01101, op: plain(false, min), sizes: NO64 },
   { name: 'sabd', u: 0, opcode: 0b01110, op: plain(true, (a, b) => Math.abs(a - b)), sizes: NO64 },
   { name: 'uabd', u: 1, opcode: 0b01110, op: plain(false, (a, b) => Math.abs(a - b)), sizes: NO64 },
   { name: 'shadd', u: 0, opcode: 0b00000, op: plain(true, (a, b) => Math.floor((a + b) / 2)), sizes: NO64 },
@@ -72,10 +74,10 @@ const THREE_SAME: ElementDef[] = [
 
 const PAIRWISE: ElementDef[] = [
   { name: 'addp', u: 0, opcode: 0b10111, op: ADD, sizes: ALL },
-  { name: 'smaxp', u: 0, opcode: 0b10100, op: plain(true, Math.max), sizes: NO64 },
-  { name: 'umaxp', u: 1, opcode: 0b10100, op: plain(false, Math.max), sizes: NO64 },
-  { name: 'sminp', u: 0, opcode: 0b10101, op: plain(true, Math.min), sizes: NO64 },
-  { name: 'uminp', u: 1, opcode: 0b10101, op: plain(false, Math.min), sizes: NO64 },
+  { name: 'smaxp', u: 0, opcode: 0b10100, op: plain(true, max), sizes: NO64 },
+  { name: 'umaxp', u: 1, opcode: 0b10100, op: plain(false, max), sizes: NO64 },
+  { name: 'sminp', u: 0, opcode: 0b10101, op: plain(true, min), sizes: NO64 },
+  { name: 'uminp', u: 1, opcode: 0b10101, op: plain(false, min), sizes: NO64 },
 ];
 
 /** Two-register misc lane operations; `zero` ones compare with #0. */
@@ -238,10 +240,10 @@ const acrossRows: InsnDef[] = [
   across('addv', 0, 0b11011, false, false, sum),
   across('saddlv', 0, 0b00011, true, true, sum),
   across('uaddlv', 1, 0b00011, false, true, sum),
-  across('smaxv', 0, 0b01010, true, false, Math.max),
-  across('umaxv', 1, 0b01010, false, false, Math.max),
-  across('sminv', 0, 0b11010, true, false, Math.min),
-  across('uminv', 1, 0b11010, false, false, Math.min),
+  across('smaxv', 0, 0b01010, true, false, max),
+  across('umaxv', 1, 0b01010, false, false, max),
+  across('sminv', 0, 0b11010, true, false, min),
+  across('uminv', 1, 0b11010, false, false, min),
 ];
 
 export const rows: InsnDef[] = [...threeSameRows, ...pairwiseRows, ...logicalRows, ...twoMiscRows, ...acrossRows];

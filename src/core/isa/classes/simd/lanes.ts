@@ -16,6 +16,10 @@ export class Lanes {
   readonly s16 = new Int16Array(this.i32.buffer);
   readonly u32 = new Uint32Array(this.i32.buffer);
 
+  clear(): void {
+    this.i32[0] = this.i32[1] = this.i32[2] = this.i32[3] = 0;
+  }
+
   /** The view of `esize`-bit integer lanes (8, 16 or 32). */
   ints(esize: number, signed: boolean): IntLanes {
     if (esize === 8) return signed ? this.s8 : this.u8;

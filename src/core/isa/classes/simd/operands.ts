@@ -3,7 +3,7 @@
  * parse by trying the values of their small fields (arrangement, size, index) and keeping the longest
  * printed text that the source starts with, so parsing can never disagree with printing.
  */
-import { defineOperandKinds, one, parseRegToken } from '../../operands.ts';
+import { defineOperandKinds, one, OperandError, parseRegToken } from '../../operands.ts';
 import type { Fields, OperandContext, OperandKind } from '../../types.ts';
 
 /** Vector arrangements by (size << 1) | Q. */
@@ -165,11 +165,21 @@ const kinds: Record<string, OperandKind> = {
   }, false),
   /** FMOV's 8-bit floating-point immediate, as llvm prints it (`#1.00000000`). */
   FpImm: immediate((f, l) => `#${fpImmediateValue(one(f, l)).toFixed(8)}`),
-  /** MOVI's 64-bit byte-mask immediate (llvm prints it with printf's `%#016llx`). */
-  ByteMask: immediate((f, l) => {
-    const hex = byteMask(one(f, l)).replace(/^0+/, '');
-    return hex === '' ? '#0000000000000000' : `#0x${hex.padStart(14, '0')}`;
-  }),
+  /** MOVI's 64-bit byte-mask immediate (llvm prints it with printf's `%#016llx`); any spelling of the value parses. */
+  ByteMask: {
+    print(f, l) {
+      const hex = byteMask(one(f, l)).replace(/^0+/, '');
+      return hex === '' ? '#0000000000000000' : `#0x${hex.padStart(14, '0')}`;
+    },
+    parse(text, l, f) {
+      const m = /^#(0x[0-9a-f]+|\d+)/.exec(text);
+      if (!m) return -1;
+      const hex = BigInt(m[1]).toString(16).padStart(16, '0');
+      if (hex.length > 16 || !/^((00)|(ff))*$/.test(hex)) throw new OperandError(`${m[0]} is not a byte mask: every byte must be 0x00 or 0xff`);
+      f[l[0]] = parseInt([...hex.matchAll(/../g)].map((b) => (b[0] === 'ff' ? '1' : '0')).join(''), 2);
+      return m[0].length;
+    },
+  },
   /** `, lsl #8·k` of the shifted modified immediates, omitted at 0: letter k. */
   LslBytes: immediate((f, l) => (one(f, l) === 0 ? '' : `, lsl #${8 * one(f, l)}`)),
   /** `, msl #8`/`#16` of MOVI/MVNI shifting ones: letter k. */
