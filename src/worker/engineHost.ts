@@ -18,7 +18,7 @@ import { imageFromAssembly, imageFromElf, type ProgramImage } from './image.ts';
 import { inspectPointer } from './pointer.ts';
 import {
   PROTOCOL_VERSION, transferables, type Command, type CommandMessage, type Delta, type DisasmLine, type EngineEvent,
-  type LogEvent, type RunConfig, type RunStatus,
+  type LogEvent, type RunConfig, type RunStatus, type ScenarioAction,
 } from './protocol.ts';
 import { SnapshotTracker } from './snapshot.ts';
 
@@ -45,6 +45,8 @@ interface Goal {
   /** Stop when this many instructions have completed (Infinity: run until something stops it). */
   target: number;
   stopOnFault: boolean;
+  /** Stop at the next event of the log (a scenario's `run until event`). */
+  stopOnEvent?: boolean;
   breakpoints: boolean;
 }
 
@@ -67,6 +69,9 @@ export class EngineHost {
   private readonly snapshot = new SnapshotTracker();
   private lastPost = -Infinity;
   private sliceScheduled = false;
+  /** Scenario actions still to perform, in order; each waits for the previous one's run to finish. */
+  private script: ScenarioAction[] = [];
+  private eventsAtResume = 0;
   private lastFaultSeq = -1;
   private faultSeqAtResume = -1;
 
@@ -100,8 +105,10 @@ export class EngineHost {
   }
 
   private handle(c: Command): void {
+    // A person's command takes over from a scenario's script.
+    if (c.type !== 'inspectPointer' && c.type !== 'checkAsm') this.script = [];
     switch (c.type) {
-      case 'load': return this.load(c.program, c.config);
+      case 'load': return this.load(c.program, c.config, c.actions ?? []);
       case 'reset': if (this.image) this.rebuild(); return this.flush();
       case 'run': return this.start({ target: Infinity, stopOnFault: false, breakpoints: true });
       case 'runToFault': return this.start({ target: Infinity, stopOnFault: true, breakpoints: true });
@@ -119,10 +126,7 @@ export class EngineHost {
       // The instruction that ended the process never completed: one step back is the moment before it.
       case 'stepBack': return this.replayTo(this.ended() ? this.instret : Math.max(0, this.instret - 1));
       case 'travel': return this.replayTo(Math.max(0, Math.floor(c.instret)));
-      case 'setToggle':
-        // Replaying over the instruction that ended the process shows whether it still does.
-        this.config = c.config;
-        return this.replayTo(this.ended() ? this.instret + 1 : this.instret);
+      case 'setToggle': return this.reconfigure(c.config);
       case 'setBreakpoint':
         if (c.enabled) this.breakpoints.add(c.address);
         else this.breakpoints.delete(c.address);
@@ -135,7 +139,7 @@ export class EngineHost {
     }
   }
 
-  private load(program: Extract<Command, { type: 'load' }>['program'], config: RunConfig): void {
+  private load(program: Extract<Command, { type: 'load' }>['program'], config: RunConfig, actions: ScenarioAction[]): void {
     this.goal = null;
     const r = program.kind === 'asm' ? imageFromAssembly(program.text) : imageFromElf(new Uint8Array(program.bytes), program.name);
     if (!r.ok) {
@@ -146,7 +150,37 @@ export class EngineHost {
     this.config = config;
     this.breakpoints.clear();
     this.rebuild();
+    this.script = [...actions];
+    this.perform();
     this.flush();
+  }
+
+  /**
+   * Performs scripted actions until one starts a run (which calls back here when it ends). Toggles replay
+   * the run under the new value, as the UI's toggles do; actions on a virtual machine need the VM engine.
+   */
+  private perform(): void {
+    while (this.script.length > 0 && this.goal === null) {
+      const a = this.script.shift()!;
+      switch (a.do) {
+        case 'run': {
+          const limit = a.maxInstructions === undefined ? Infinity : this.instret + a.maxInstructions;
+          this.start({ target: limit, stopOnFault: a.until === 'fault', stopOnEvent: a.until === 'event', breakpoints: false });
+          break;
+        }
+        case 'step':
+          this.start({ target: this.instret + a.count, stopOnFault: false, breakpoints: false });
+          break;
+        case 'toggle':
+          this.reconfigure({ ...this.config!, [a.name === 'kvmCapMte' ? 'kvmMte' : a.name]: a.value });
+          break;
+        case 'setTcf':
+          this.reconfigure({ ...this.config!, tcf: a.value });
+          break;
+        default:
+          this.log({ kind: 'error', title: `action "${a.do}" skipped`, why: 'it acts on a virtual machine, which this program does not run in' });
+      }
+    }
   }
 
   /** A fresh process for the loaded program, at instruction 0. */
@@ -178,6 +212,14 @@ export class EngineHost {
     this.log({ kind: 'load', title: `loaded at 0x${this.image!.parsed.entry.toString(16)}`, why: `TCF ${this.config!.tcf}, GCR_EL1.Exclude 0x${this.config!.gcrExclude.toString(16)}, KVM_CAP_ARM_MTE ${this.config!.kvmMte ? 'on' : 'off'}, kernel ${this.config!.kernel}` });
   }
 
+  /** Replays the run under a new configuration to the same moment. */
+  private reconfigure(config: RunConfig): void {
+    // Replaying over the instruction that ended the process shows whether it still does.
+    const target = this.ended() ? this.instret + 1 : this.instret;
+    this.config = config;
+    this.replayTo(target);
+  }
+
   private ended(): boolean {
     return this.status === 'exited' || this.status === 'faulted';
   }
@@ -190,6 +232,7 @@ export class EngineHost {
     if (!this.canRun()) return this.flush();
     this.goal = goal;
     this.resumedAt = this.instret;
+    this.eventsAtResume = this.events.length;
     this.faultSeqAtResume = this.lastFaultSeq;
     this.status = 'running';
     this.flush();
@@ -225,7 +268,11 @@ export class EngineHost {
         break;
       }
     } while (this.clock.now() < end);
-    if (this.goal === null) this.flush();
+    if (this.goal === null) {
+      this.perform();
+      if (this.goal === null) this.flush();
+      else this.schedule();
+    }
     else {
       if (this.clock.now() - this.lastPost >= FRAME_MS) this.flush();
       this.schedule();
@@ -247,7 +294,9 @@ export class EngineHost {
       // Kernel entries use budget without retiring an instruction, so this never overshoots the goal.
       proc.step(goal.breakpoints && this.breakpoints.size > 0 ? 1 : stopAt - this.instret);
       this.instret = proc.instructions;
+      if (proc.state !== 'running') break;
       if (goal.stopOnFault && this.lastFaultSeq !== this.faultSeqAtResume) return 'paused';
+      if (goal.stopOnEvent && this.events.length > this.eventsAtResume) return 'paused';
     }
     if (proc.state === 'exited') return 'exited';
     if (proc.state !== 'running') return 'faulted';
@@ -278,6 +327,7 @@ export class EngineHost {
       output: output.slice(full ? 0 : this.outputSent), outputReset: full,
       disasm: full && this.image ? listing(this.image) : undefined,
       breakpoints: [...this.breakpoints],
+      pendingActions: this.script.length + (this.goal === null ? 0 : 1),
     };
     this.eventsSent = this.events.length;
     this.outputSent = output.length;

@@ -6,6 +6,8 @@
  * changed granules and the page flags. Text (events, disassembly, errors) travels as plain strings, which
  * the UI renders as text only.
  */
+import type { Action } from '../scenario/schema.ts';
+
 export const PROTOCOL_VERSION = 1;
 
 export type TcfMode = 'none' | 'sync' | 'async' | 'asymm';
@@ -36,12 +38,16 @@ export const DEFAULT_CONFIG: RunConfig = {
   tcma0: false, tcma1: false, tcf: 'sync', tco: false, gcrExclude: 0x0001, kernel: '6.13', kvmMte: true,
 };
 
+/** The scripted actions of a scenario (src/scenario/schema.ts) the worker performs in order. */
+export type ScenarioAction = Action;
+
 export type ProgramSource =
   | { kind: 'asm'; text: string }
   | { kind: 'elf'; name: string; bytes: ArrayBuffer };
 
 export type Command =
-  | { type: 'load'; program: ProgramSource; config: RunConfig }
+  /** Loads a program and performs `actions` in order from instruction 0 (a scenario at one of its steps). */
+  | { type: 'load'; program: ProgramSource; config: RunConfig; actions?: ScenarioAction[] }
   | { type: 'run' }
   | { type: 'runToFault' }
   | { type: 'pause' }
@@ -147,6 +153,8 @@ export interface Delta {
   outputReset: boolean;
   disasm?: DisasmLine[];
   breakpoints: number[];
+  /** Scripted actions not yet finished; the state is a scenario's step only when this is 0. */
+  pendingActions: number;
 }
 
 export interface PointerReport {

@@ -245,3 +245,35 @@ describe('a runaway guest in real time', () => {
     for (let i = 1; i < running.length; i++) expect(running[i] - running[i - 1]).toBeGreaterThanOrEqual(FRAME_MS - 1);
   });
 });
+
+describe('scenario actions', () => {
+  it('a load with actions performs them in order and reports none pending at the end', () => {
+    const h = virtualHost();
+    h.send({ type: 'load', program: { kind: 'asm', text: DEFAULT_PROGRAM }, config: DEFAULT_CONFIG, actions: [{ do: 'step', count: 3 }, { do: 'run', until: 'fault' }] });
+    h.drain();
+    expect(h.last().pendingActions).toBe(0);
+    expect(h.last().status).toBe('faulted');
+    expect(faults(h.events())).toHaveLength(1);
+  });
+
+  it('a setTcf action replays the run under the new mode: TCF none lets the overflow complete', () => {
+    const h = virtualHost();
+    h.send({ type: 'load', program: { kind: 'asm', text: DEFAULT_PROGRAM }, config: DEFAULT_CONFIG, actions: [{ do: 'run', until: 'fault' }, { do: 'setTcf', value: 'none' }, { do: 'run', until: 'exit' }] });
+    h.drain();
+    expect(h.last().pendingActions).toBe(0);
+    expect(h.last().status).toBe('exited');
+    expect(faults(h.events())).toEqual([]);
+  });
+
+  it('opening a scenario at a step is a pure function of its actions: the same registers every time', () => {
+    const open = (): Delta => {
+      const h = virtualHost();
+      h.send({ type: 'load', program: { kind: 'asm', text: DEFAULT_PROGRAM }, config: DEFAULT_CONFIG, actions: [{ do: 'step', count: 12 }] });
+      h.drain();
+      return h.last();
+    };
+    const a = open();
+    expect(a.instret).toBe(12);
+    expect(Array.from(open().regs)).toEqual(Array.from(a.regs));
+  });
+});
