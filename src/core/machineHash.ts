@@ -72,7 +72,8 @@ function hashFrame(h: Hasher, f: Frame): void {
   else for (const t of f.tags!) h.word(t & 0xf);
 }
 
-export function machineHash(m: Machine): string {
+/** Hash of a processing element and the memory behind it (a bare Machine, or a vCPU with its host memory). */
+export function machineHash(m: Pick<Machine, 'cpu' | 'bus' | 'phys'>): string {
   const h = new Hasher();
   const cpu = m.cpu;
   // X0..X30, SP and the zero-register source slot (it must read 0: hashing it shows a stray write).

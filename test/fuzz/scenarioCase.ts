@@ -4,7 +4,7 @@
  * `checkDecoded` states what decoding promises for any input (docs/RELIABILITY.md).
  */
 import fc from 'fast-check';
-import type { Decoded } from '../../src/scenario/codec.ts';
+import { scenarioFromJson, scenarioFromValue, type Decoded } from '../../src/scenario/codec.ts';
 
 /** A valid scenario touching every part of the schema; mutations start from it. */
 export const validScenario = {
@@ -98,3 +98,47 @@ export function checkDecoded(d: Decoded, input: string): void {
     throw new Error(`Object.prototype was polluted\n  ${where}`);
   }
 }
+
+/** A short description of a value for failure messages (fc.stringify recurses, and values may be 20,000 levels deep). */
+function describeValue(v: unknown): string {
+  try {
+    return fc.stringify(v).slice(0, 300);
+  } catch {
+    return `${typeof v} too deep to print`;
+  }
+}
+
+function checkValue(v: unknown): void {
+  let d;
+  try {
+    d = scenarioFromValue(v);
+  } catch (e) {
+    throw new Error(`scenarioFromValue threw: ${(e as Error).stack}\n  input: ${describeValue(v)}`);
+  }
+  checkDecoded(d, describeValue(v));
+}
+
+function checkJson(text: string): void {
+  let d;
+  try {
+    d = scenarioFromJson(text);
+  } catch (e) {
+    throw new Error(`scenarioFromJson threw: ${(e as Error).stack}\n  input: ${text.slice(0, 300)}`);
+  }
+  checkDecoded(d, text);
+}
+
+const anything = fc.anything({
+  withBigInt: true, withBoxedValues: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true,
+  withObjectString: true, withSparseArray: true, withTypedArray: true, withUnicodeString: true,
+});
+
+/** The scenario properties by name, each run with a seed and a count, shared by the always-on slice and the long run. */
+export const scenarioProperties: [string, (seed: number, numRuns: number) => void][] = [
+  ['any JavaScript value gives a scenario or a one-line message', (seed, numRuns) =>
+    fc.assert(fc.property(fc.oneof(anything, hostileJson.map((t) => JSON.parse(t) as unknown)), checkValue), { seed, numRuns })],
+  ['any text gives a scenario or a one-line message', (seed, numRuns) =>
+    fc.assert(fc.property(fc.oneof(fc.string({ unit: 'binary' }), hostileJson), checkJson), { seed, numRuns })],
+  ['a valid scenario with parts replaced by wrong types, extreme numbers, huge strings, deep nesting or polluting keys gives a scenario or a one-line message', (seed, numRuns) =>
+    fc.assert(fc.property(fc.array(scenarioMutation, { minLength: 1, maxLength: 4 }), (ms) => checkJson(mutatedScenarioJson(ms))), { seed, numRuns })],
+];
