@@ -5,12 +5,12 @@
  */
 import type { CpuState } from '../cpu/state.ts';
 
-/** FPCR fields (Arm ARM D17.2.48). */
-export const FPCR_AHP = 1 << 26, FPCR_DN = 1 << 25, FPCR_FZ = 1 << 24;
+/** FPCR.DN (Arm ARM D17.2.48); FZ and AHP are kept in FPCR but not modelled. */
+export const FPCR_DN = 1 << 25;
 export const fpcrRMode = (fpcr: number): number => (fpcr >>> 22) & 3;
 
-/** FPSR cumulative exception flags (Arm ARM D17.2.50). */
-export const IOC = 1, DZC = 2, OFC = 4, UFC = 8, IXC = 16, IDC = 128;
+/** FPSR cumulative exception flags (Arm ARM D17.2.50); IDC needs FPCR.FZ, which is not modelled. */
+export const IOC = 1, DZC = 2, OFC = 4, UFC = 8, IXC = 16;
 
 /** Rounding modes in FPCR.RMode order, plus ties-away (FCVTA*, FRINTA) which has no RMode encoding. */
 export const RN = 0, RP = 1, RM = 2, RZ = 3, RA = 4;

@@ -116,6 +116,12 @@ const vectorRows = (size: number): InsnDef[] => {
         syntax: `${sign}shll${suffix} {${wide}:d}, {${v}:nq}, {U:i}`,
         exec: (f) => shiftLeftLong(f, size, f.i, sign === 's'),
       })),
+      // UXTL/SXTL are USHLL/SSHLL #0: llvm-mc accepts them but prints the shift form.
+      ...(['s', 'u'] as const).map((sign, u): InsnDef => ({
+        id: `${sign.toUpperCase()}XTL${suffix}_v${esize}`, pattern: pattern('q', u, 0b10100), when: (f) => upper(f) && f.i === 0, fixed: { i: 0 },
+        syntax: `${sign}xtl${suffix} {${wide}:d}, {${v}:nq}`, noPrint: true,
+        exec: (f) => shiftLeftLong(f, size, 0, sign === 's'),
+      })),
     );
   }
   return rows;
