@@ -15,7 +15,8 @@ export class KvmGuestPhysical implements GuestPhysical {
   private readonly free: number[] = [];
   private nextIndex = 0;
 
-  constructor(readonly vm: Vm) {}
+  /** The VM whose memory this is; live migration moves the guest (and this allocator's state) to another VM. */
+  constructor(public vm: Vm) {}
 
   /** IPA of a zeroed guest page with all tags 0, from the RAM memslots in order. */
   allocFrame(): number {

@@ -5,11 +5,11 @@
  */
 import { GuestException } from '../core/cpu/exceptions.ts';
 import { run } from '../core/cpu/run.ts';
-import { CpuState } from '../core/cpu/state.ts';
+import type { CpuState } from '../core/cpu/state.ts';
 import { HCR, withField } from '../core/cpu/sysregs.ts';
-import { MAIR_DEVICE_nGnRnE, MAIR_NORMAL_WB, MAIR_TAGGED } from '../core/mmu/descriptors.ts';
-import { Bus } from '../core/mmu/bus.ts';
-import { MairIndex } from '../core/machine.ts';
+import { PAGE_SIZE } from '../core/mem/physmem.ts';
+import type { Bus } from '../core/mmu/bus.ts';
+import { Machine } from '../core/machine.ts';
 import { Errno } from './errno.ts';
 import { because } from './events.ts';
 import type { KvmExit, Vm } from './kvm.ts';
@@ -33,7 +33,9 @@ export type VcpuRunResult =
   | { kind: 'budget'; executed: number };
 
 export class Vcpu {
-  readonly cpu = new CpuState();
+  /** The processing element over the host's physical memory, as a Machine so a guest OS model can run on it. */
+  readonly machine: Machine;
+  readonly cpu: CpuState;
   readonly bus: Bus;
   /** The guest's MTE registers as KVM holds them while the vCPU is not running (vcpu_sys_reg). */
   readonly saved: Record<MteReg, bigint>;
@@ -42,12 +44,12 @@ export class Vcpu {
   private inGuest = true;
 
   constructor(readonly vm: Vm, readonly id: number) {
-    const phys = vm.host.phys;
-    this.bus = new Bus(this.cpu, phys);
-    this.cpu.bus = this.bus;
-    this.bus.mair[MairIndex.Device_nGnRnE] = MAIR_DEVICE_nGnRnE;
-    this.bus.mair[MairIndex.Normal] = MAIR_NORMAL_WB;
-    this.bus.mair[MairIndex.NormalTagged] = MAIR_TAGGED;
+    this.machine = new Machine(vm.host.phys);
+    // The guest's stage-1 tables live in guest memory (set through TTBR0); the bare machine's table frame is not host memory.
+    vm.host.phys.release(this.machine.stage1.root / PAGE_SIZE);
+    this.cpu = this.machine.cpu;
+    this.bus = this.machine.bus;
+    this.bus.ttbr0 = 0;
     this.bus.stage2 = { root: vm.stage2.root, mtePerm: vm.profile.noTagAccess };
     const s = this.cpu.sys;
     s.el2Enabled = true;

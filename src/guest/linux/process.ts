@@ -35,6 +35,7 @@ export interface ProcessOptions {
   tagCtrl?: TagCtrlConfig;
   /** Guest-physical memory; the bare machine's identity mapping by default. */
   guestPhysical?: (m: Machine) => GuestPhysical;
+  /** The processing element and memory to run on (a KVM vCPU's under the hypervisor); a new bare Machine by default. */
   machine?: Machine;
   onEvent?: (e: ProcessEvent) => void;
   /** Each executed instruction and each tag-check decision, one line each (slow: single-steps). */
@@ -84,6 +85,11 @@ export class LinuxProcess {
   termSignal = 0;
   message = '';
   instructions = 0;
+  /**
+   * Steps taken by `step`: instructions retired plus kernel entries plus stage-2 faults the host fixed.
+   * The engine's clock; `step(a)` then `step(b)` equals `step(a + b)`, which makes replay exact.
+   */
+  steps = 0;
   readonly diagnostics: string[] = [];
   /** thread.fault_address / thread.fault_code of the last fault, written into signal frames. */
   faultAddress = 0n;
@@ -95,6 +101,7 @@ export class LinuxProcess {
   readonly image: ElfImage;
   private untilTick: number;
   private readonly timerInterval: number;
+  private interrupted = false;
   private readonly warned = new Set<string>();
   private events = 0;
 
@@ -124,8 +131,13 @@ export class LinuxProcess {
   static create(elf: Uint8Array, opts: ProcessOptions = {}): CreateResult {
     const parsed = parseElf(elf);
     if (!parsed.ok) return parsed;
+    return LinuxProcess.fromImage(parsed.image, opts);
+  }
+
+  /** Loads an already parsed (or assembled) image. */
+  static fromImage(image: ElfImage, opts: ProcessOptions = {}): CreateResult {
     try {
-      return { ok: true, process: new LinuxProcess(parsed.image, opts) };
+      return { ok: true, process: new LinuxProcess(image, opts) };
     } catch (e) {
       if (e instanceof ResourceLimitError) return { ok: false, error: `the program does not fit: ${e.message}` };
       throw e;
@@ -181,17 +193,22 @@ export class LinuxProcess {
    */
   step(n: number): number {
     let used = 0;
+    this.interrupted = false;
     try {
-      while (used < n && this.state === 'running') {
+      while (used < n && this.state === 'running' && !this.interrupted) {
         if (this.opts.trace) this.traceInstruction();
         const budget = this.opts.trace ? 1 : Math.min(n - used, this.untilTick);
         const r = run(this.cpu, this.machine.bus, budget);
         used += r.executed;
+        this.steps += r.executed;
         this.instructions += r.executed;
         this.untilTick -= r.executed;
         if (r.exception !== null) {
           used++;
-          this.enterKernel(r.exception);
+          this.steps++;
+          // A stage-2 fault is taken to the hypervisor (EL2): the guest kernel never sees it.
+          if (isStage2Abort(r.exception)) this.hostFault(r.exception);
+          else this.enterKernel(r.exception);
         }
         if (this.untilTick <= 0 && this.state === 'running') {
           this.untilTick = this.timerInterval;
@@ -205,6 +222,18 @@ export class LinuxProcess {
       this.fail(e.message);
     }
     return used;
+  }
+
+  /** A stage-2 fault goes to the host; one it cannot fix (an exit to a VMM with no device there) stops the run. */
+  private hostFault(e: GuestException): void {
+    if (this.hostFaultHandler?.(e)) return;
+    const f = (e.info as Extract<GuestExceptionKind, { kind: 'dataAbort' }>).fault;
+    this.fail(`unhandled stage-2 ${f.type} fault at IPA 0x${(f.ipa ?? 0).toString(16)}`);
+  }
+
+  /** Makes the current `step` return after the step in progress (an observer saw what it waited for). */
+  interrupt(): void {
+    this.interrupted = true;
   }
 
   /** The kernel side of one exception taken from EL0. */
@@ -255,11 +284,7 @@ export class LinuxProcess {
 
   private handleFault(e: GuestException): void {
     const info = e.info;
-    if ((info.kind === 'dataAbort' || info.kind === 'instructionAbort') && info.fault.stage === 2) {
-      if (this.hostFaultHandler?.(e)) return;
-      this.fail(`unhandled stage-2 ${info.fault.type} fault at IPA 0x${(info.fault.ipa ?? 0).toString(16)}`);
-      return;
-    }
+    if (isStage2Abort(e)) return this.hostFault(e);
     if ((info.kind === 'dataAbort' || info.kind === 'instructionAbort') && info.fault.type === 'translation') {
       const va = info.fault.va;
       const need: AccessNeed = info.fault.fetch ? 'exec' : info.fault.write ? 'write' : 'read';
@@ -483,6 +508,11 @@ export class LinuxProcess {
 }
 
 const hex = (v: number, width: number): string => v.toString(16).padStart(width, '0');
+
+function isStage2Abort(e: GuestException): boolean {
+  const i = e.info;
+  return (i.kind === 'dataAbort' || i.kind === 'instructionAbort') && i.fault.stage === 2;
+}
 
 /** ESR_EL1 for a data or instruction abort taken from EL0, as the kernel records it in thread.fault_code. */
 function esrOf(f: MemoryFault): bigint {
