@@ -12,6 +12,10 @@ export const USAGE = `Usage:
                       decision to stderr
       --env NAME=VAL  add to the program's environment (empty by default, for reproducible runs)
       --stdin FILE    the program's standard input ('-' for ours); empty by default
+      --vm            run it as a guest process under the KVM model (stage 2, KVM_CAP_ARM_MTE);
+                      same output and status as without
+      --kernel V      with --vm (implies it): the Linux/KVM version profile, one of
+                      5.14, 6.2, 6.12, 6.13 (default), proposal, v2-2020
       Options go before '--'; words after it are passed to the program unchanged.
   tagscope disasm WORD…
       Disassemble 32-bit instruction words given in hex (llvm-mc syntax); <unknown> for an

@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_MAX_INSTRUCTIONS, runProgram } from '../engine/runProgram.ts';
 import type { ProcessEvent } from '../guest/linux/process.ts';
+import type { KernelVersion } from '../hyp/profile.ts';
+import { KernelVersions } from '../scenario/schema.ts';
 import { diag, ExitStatus, LineBuffer, writeAll } from './io.ts';
 
 export class UsageError extends Error {}
@@ -13,11 +15,13 @@ interface RunArgs {
   maxInstructions: number;
   trace: boolean;
   stdin: string | null;
+  /** --vm: as a guest process under the KVM model, with this kernel-version profile. */
+  vm: { kernel: KernelVersion } | null;
 }
 
 /** Options are Tagscope's anywhere before `--`; the first other word is the program, the rest its arguments. */
 export function parseRunArgs(argv: string[]): RunArgs {
-  const r: Omit<RunArgs, 'program'> & { program: string | null } = { program: null, args: [], env: [], maxInstructions: DEFAULT_MAX_INSTRUCTIONS, trace: false, stdin: null };
+  const r: Omit<RunArgs, 'program'> & { program: string | null } = { program: null, args: [], env: [], maxInstructions: DEFAULT_MAX_INSTRUCTIONS, trace: false, stdin: null, vm: null };
   const value = (name: string, i: number): string => {
     const v = argv[i];
     if (v === undefined) throw new UsageError(`${name} needs a value`);
@@ -44,6 +48,12 @@ export function parseRunArgs(argv: string[]): RunArgs {
       r.env.push(v);
     } else if (flag === '--stdin') {
       r.stdin = take();
+    } else if (flag === '--vm') {
+      r.vm ??= { kernel: '6.13' };
+    } else if (flag === '--kernel') {
+      const v = take();
+      if (!KernelVersions.includes(v as KernelVersion)) throw new UsageError(`--kernel needs one of ${KernelVersions.join(', ')}, not "${v}"`);
+      r.vm = { kernel: v as KernelVersion };
     } else if (a.startsWith('-') && a !== '-' && r.program === null) {
       throw new UsageError(`unknown option ${a} (see tagscope --help)`);
     } else if (r.program === null) {
@@ -73,7 +83,7 @@ export function runCommand(argv: string[]): number {
   const trace = a.trace ? new LineBuffer() : null;
   let lastFault: Extract<ProcessEvent, { kind: 'fault' }> | null = null;
   const r = runProgram(elf, {
-    argv: [a.program, ...a.args], env: a.env, stdin, maxInstructions: a.maxInstructions,
+    argv: [a.program, ...a.args], env: a.env, stdin, maxInstructions: a.maxInstructions, vm: a.vm ?? undefined,
     trace: trace ? (line) => trace.push(line) : undefined,
     onEvent: (e) => {
       if (e.kind === 'fault') lastFault = e;

@@ -3,7 +3,11 @@
  * wrote. Free of Node APIs: the CLI, the tests and the Web Worker all call this.
  */
 import type { ProcessLimits } from '../guest/linux/limits.ts';
-import { LinuxProcess, type ProcessEvent } from '../guest/linux/process.ts';
+import { parseElf } from '../guest/elf.ts';
+import type { ProcessEvent } from '../guest/linux/process.ts';
+import { RAM_IPA } from '../hyp/launch.ts';
+import type { KernelVersion } from '../hyp/profile.ts';
+import { buildWorld, DEFAULT_RAM_BYTES, type VmConfig } from './world.ts';
 
 export interface RunOptions {
   argv?: string[];
@@ -16,6 +20,8 @@ export interface RunOptions {
   onEvent?: (e: ProcessEvent) => void;
   /** Memory, mapping, output and event limits; defaults in src/guest/linux/limits.ts. */
   limits?: Partial<ProcessLimits>;
+  /** Run as a guest process under the KVM model (KVM_CAP_ARM_MTE on, one anonymous memslot of guest RAM). */
+  vm?: { kernel?: KernelVersion; ramBytes?: number };
 }
 
 export type RunReason = 'exit' | 'signal' | 'limit' | 'error';
@@ -37,13 +43,15 @@ export const DEFAULT_MAX_INSTRUCTIONS = 1_000_000_000;
 const SLICE = 1 << 20;
 
 export function runProgram(elf: Uint8Array, opts: RunOptions = {}): RunResult {
-  const created = LinuxProcess.create(elf, {
-    argv: opts.argv, env: opts.env, stdin: opts.stdin, trace: opts.trace, onEvent: opts.onEvent, limits: opts.limits,
-  });
-  if (!created.ok) {
-    return { stdout: new Uint8Array(0), stderr: new Uint8Array(0), status: 125, instructions: 0, reason: 'error', message: created.error, diagnostics: [] };
-  }
-  const p = created.process;
+  const failed = (message: string): RunResult => ({ stdout: new Uint8Array(0), stderr: new Uint8Array(0), status: 125, instructions: 0, reason: 'error', message, diagnostics: [] });
+  const parsed = parseElf(elf);
+  if (!parsed.ok) return failed(parsed.error);
+  const vm: VmConfig | undefined = opts.vm && {
+    kernel: opts.vm.kernel ?? '6.13', kvmCapMte: true, memslots: [{ ipa: RAM_IPA, size: opts.vm.ramBytes ?? DEFAULT_RAM_BYTES, backing: 'anonymous' }],
+  };
+  const world = buildWorld(parsed.image, { argv: opts.argv, env: opts.env, stdin: opts.stdin, trace: opts.trace, limits: opts.limits, onProcessEvent: opts.onEvent, vm });
+  if (world.process === null) return failed(world.error ?? 'the program could not be loaded');
+  const p = world.process;
   const max = opts.maxInstructions ?? DEFAULT_MAX_INSTRUCTIONS;
   // Kernel entries count towards the budget too, so a program that faults in a loop still stops.
   let used = 0;
