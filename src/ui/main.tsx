@@ -1,13 +1,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
-import { loadSaved } from './persist.ts';
 import { startEngine } from './store.ts';
 import './styles.css';
 
 startEngine();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App linkError={loadSaved().linkError} />
+    <App />
   </StrictMode>,
 );

@@ -1,62 +1,70 @@
 /**
- * The program text is never lost: it lives in the URL fragment (a scenario link, src/scenario/codec.ts)
- * and in localStorage. The URL wins when the page opens with one, so a shared link reproduces the run.
+ * What this browser keeps between visits: the editor's draft, the toggles, the theme, and the program text
+ * of the scenario opened last (so that opening a link can tell the user's own edits from a demo's text).
+ * Links are read by the store (src/ui/scenario.ts), never from here.
  */
-import { decodeFragment, encodeFragment } from '../scenario/codec.ts';
-import { DEFAULT_CONFIG, type KernelVersion, type RunConfig } from '../worker/protocol.ts';
-import { KERNEL_VERSIONS } from '../worker/protocol.ts';
+import { DEFAULT_CONFIG, type RunConfig } from '../worker/protocol.ts';
 import { DEFAULT_PROGRAM } from './defaultProgram.ts';
 
 const PROGRAM_KEY = 'tagscope.program';
 const CONFIG_KEY = 'tagscope.config';
+const OPENED_KEY = 'tagscope.opened';
+const THEME_KEY = 'tagscope.theme';
 
 export interface Saved {
   programText: string;
   config: RunConfig;
   theme: 'light' | 'dark';
-  /** Why a link in the URL could not be opened, to show the user. */
-  linkError: string | null;
+  /** Program text of the scenario opened last, null when the draft is the user's own. */
+  openedText: string | null;
+}
+
+function read(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function write(key: string, value: string | null): void {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+  } catch {
+    // Storage full or disabled: the page keeps working, only the draft is not kept.
+  }
 }
 
 function storedConfig(): RunConfig {
   try {
-    const raw = localStorage.getItem(CONFIG_KEY);
-    return raw ? { ...DEFAULT_CONFIG, ...(JSON.parse(raw) as Partial<RunConfig>) } : DEFAULT_CONFIG;
+    const raw = read(CONFIG_KEY);
+    const parsed = raw ? (JSON.parse(raw) as Partial<RunConfig>) : {};
+    const out = { ...DEFAULT_CONFIG };
+    for (const k of Object.keys(out) as (keyof RunConfig)[]) {
+      if (typeof parsed[k] === typeof out[k]) (out as Record<string, unknown>)[k] = parsed[k];
+    }
+    return out;
   } catch {
     return DEFAULT_CONFIG;
   }
 }
 
 export function loadSaved(): Saved {
-  const theme = localStorage.getItem('tagscope.theme') === 'dark' || (localStorage.getItem('tagscope.theme') === null && matchMedia('(prefers-color-scheme: dark)').matches) ? 'dark' : 'light';
-  const base: Saved = { programText: localStorage.getItem(PROGRAM_KEY) ?? DEFAULT_PROGRAM, config: storedConfig(), theme, linkError: null };
-  if (!location.hash.includes('s=')) return base;
-  const d = decodeFragment(location.hash);
-  if (!d.ok) return { ...base, linkError: d.error };
-  const { program, machine } = d.scenario;
-  const kernel = (KERNEL_VERSIONS as readonly string[]).includes(machine.kernel) ? (machine.kernel as KernelVersion) : base.config.kernel;
-  return {
-    ...base,
-    programText: program.kind === 'asm' ? program.source : base.programText,
-    config: { ...base.config, kernel, kvmMte: machine.kvmCapMte, tcf: machine.tcf, tcma0: machine.tcma0, tcma1: machine.tcma1, tco: machine.tco, gcrExclude: machine.gcrExclude },
-  };
+  const stored = read(THEME_KEY);
+  const theme = stored === 'dark' || (stored === null && matchMedia('(prefers-color-scheme: dark)').matches) ? 'dark' : 'light';
+  return { programText: read(PROGRAM_KEY) ?? DEFAULT_PROGRAM, config: storedConfig(), theme, openedText: read(OPENED_KEY) };
 }
 
-let urlTimer: ReturnType<typeof setTimeout> | undefined;
+export function saveDraft(text: string, config: RunConfig): void {
+  write(PROGRAM_KEY, text);
+  write(CONFIG_KEY, JSON.stringify(config));
+}
 
-export function saveProgram(text: string, config: RunConfig): void {
-  try {
-    localStorage.setItem(PROGRAM_KEY, text);
-    localStorage.setItem(CONFIG_KEY, JSON.stringify(config));
-  } catch {
-    // Storage full or disabled: the URL below still keeps the program.
-  }
-  clearTimeout(urlTimer);
-  urlTimer = setTimeout(() => {
-    const fragment = encodeFragment({
-      version: 1, program: { kind: 'asm', source: text },
-      machine: { kernel: config.kernel, kvmCapMte: config.kvmMte, tcf: config.tcf, tcma0: config.tcma0, tcma1: config.tcma1, tco: config.tco, gcrExclude: config.gcrExclude },
-    });
-    history.replaceState(null, '', `#${fragment}`);
-  }, 400);
+export function saveOpened(text: string | null): void {
+  write(OPENED_KEY, text);
+}
+
+export function saveTheme(theme: 'light' | 'dark'): void {
+  write(THEME_KEY, theme);
 }

@@ -5,9 +5,16 @@
  * worker themselves, and select the narrowest piece they need.
  */
 import { create } from 'zustand';
+import { scenarioFromJson, scenarioToJson } from '../scenario/codec.ts';
+import { ScenarioSchema, type Scenario } from '../scenario/schema.ts';
 import { GRANULES_PER_PAGE } from './layout.ts';
 import { connectEngine, type EngineConnection } from './engine.ts';
-import { loadSaved, saveProgram } from './persist.ts';
+import { DEFAULT_PROGRAM } from './defaultProgram.ts';
+import { demosById } from './gallery.ts';
+import { loadSaved, saveDraft, saveOpened, saveTheme } from './persist.ts';
+import {
+  actionsToShow, configFromMachine, demoFragment, readLink, scenarioOfPage, shareFragment, wouldLoseWork, type LinkTarget,
+} from './scenario.ts';
 import {
   type Command, type Delta, type DisasmLine, type EventMessage, type LogEvent, type MteSysregs,
   type PageInfo, type PointerReport, type RunConfig, type RunStatus,
@@ -33,6 +40,8 @@ export interface MachineSlice {
   disasm: DisasmLine[];
   breakpoints: number[];
   engineError: string | null;
+  /** Scripted actions of the opened scenario still running. */
+  pendingActions: number;
 }
 
 export interface SelectionSlice {
@@ -41,6 +50,8 @@ export interface SelectionSlice {
   pointerText: string;
   pointer: PointerReport | null;
   selectedEvent: number | null;
+  /** A register a tour step points at (0..30, 31 = SP). */
+  selectedRegister: number | null;
 }
 
 export interface ScenarioSlice {
@@ -51,10 +62,31 @@ export interface ScenarioSlice {
   /** A load that failed (bad assembly or bad ELF), shown where the user loaded it. */
   loadError: { where: string; message: string; line?: number } | null;
   programName: string;
+  /** The scenario opened last (a demo, a link or a file), or the editor's own. */
+  base: Scenario;
+  demoId: string | null;
+  /** The guided tour's step shown (0-based), or null outside a tour. */
+  tourStep: number | null;
+  /** A bundled program loaded instead of the editor's text. */
+  bundled: string | null;
+}
+
+/** A link or file waiting for the user's answer, because opening it would replace their own program. */
+export interface PendingOpen {
+  scenario: Scenario;
+  tourStep: number | null;
+  demoId: string | null;
+  source: string;
 }
 
 export interface UiSlice {
   theme: 'light' | 'dark';
+  presenter: boolean;
+  /** Why a link or file could not be opened, shown in place with a way forward. */
+  notice: string | null;
+  pendingOpen: PendingOpen | null;
+  /** The last shared link, shown so it can be copied by hand. */
+  shareUrl: string | null;
 }
 
 export interface Actions {
@@ -69,6 +101,18 @@ export interface Actions {
   setProgramText(text: string): void;
   setTheme(theme: UiSlice['theme']): void;
   restartEngine(): void;
+  /** Opens a link target (after asking when it would replace the user's program). */
+  follow(target: LinkTarget, source: string): void;
+  /** Opens a scenario at a tour step, replacing the program. */
+  open(scenario: Scenario, tourStep: number | null, demoId: string | null): void;
+  answerPendingOpen(open: boolean): void;
+  goToStep(step: number): void;
+  leaveTour(): void;
+  setPresenter(on: boolean): void;
+  share(): string;
+  exportJson(): string;
+  importJson(name: string, text: string): void;
+  dismissNotice(): void;
 }
 
 export type Store = MachineSlice & SelectionSlice & ScenarioSlice & UiSlice & Actions;
@@ -81,6 +125,23 @@ let asmTimer: ReturnType<typeof setTimeout> | undefined;
 const send = (c: Command, transfer?: Transferable[]): void => engine?.send(c, transfer);
 
 const saved = loadSaved();
+
+const EDITOR_SCENARIO: Scenario = ScenarioSchema.parse({ version: 1, title: 'My program', program: { kind: 'asm', source: '' } });
+
+/** A granule (tour highlight or shared selection) to select once the scenario's actions are done. */
+let pendingSelection: Scenario['view']['selection'] | null = null;
+
+function setHash(fragment: string): void {
+  history.replaceState(null, '', fragment === '' ? location.pathname + location.search : `#${fragment}`);
+}
+
+function tourFragment(s: Store, step: number): string {
+  return s.demoId !== null ? demoFragment(s.demoId, step) : shareFragment(scenarioOfPage({ ...pageOf(s), tourStep: step }), step);
+}
+
+function pageOf(s: Store) {
+  return { base: s.base, programText: s.programText, bundled: s.bundled, config: s.config, instret: s.instret, tourStep: s.tourStep, selectedVa: s.selectedVa };
+}
 
 export const useStore = create<Store>()((set, get) => ({
   connected: false,
@@ -100,27 +161,37 @@ export const useStore = create<Store>()((set, get) => ({
   disasm: [],
   breakpoints: [],
   engineError: null,
+  pendingActions: 0,
 
   selectedVa: null,
   pointerText: '',
   pointer: null,
   selectedEvent: null,
+  selectedRegister: null,
 
   programText: saved.programText,
   config: saved.config,
   asmErrors: [],
   loadError: null,
   programName: 'editor',
+  base: EDITOR_SCENARIO,
+  demoId: null,
+  tourStep: null,
+  bundled: null,
 
   theme: saved.theme,
+  presenter: false,
+  notice: null,
+  pendingOpen: null,
+  shareUrl: null,
 
   load() {
     const { programText, config } = get();
-    set({ loadError: null, programName: 'editor', selectedEvent: null });
+    set({ loadError: null, programName: 'editor', selectedEvent: null, bundled: null });
     send({ type: 'load', program: { kind: 'asm', text: programText }, config });
   },
   loadElf(name, bytes) {
-    set({ loadError: null, programName: name, selectedEvent: null });
+    set({ loadError: null, programName: name, selectedEvent: null, bundled: null, tourStep: null });
     send({ type: 'load', program: { kind: 'elf', name, bytes }, config: get().config }, [bytes]);
   },
   command(type) {
@@ -129,7 +200,7 @@ export const useStore = create<Store>()((set, get) => ({
   setConfig(patch) {
     const config = { ...get().config, ...patch };
     set({ config });
-    saveProgram(get().programText, config);
+    saveDraft(get().programText, config);
     send({ type: 'setToggle', config });
   },
   toggleBreakpoint(address) {
@@ -145,23 +216,105 @@ export const useStore = create<Store>()((set, get) => ({
     send({ type: 'inspectPointer', text, requestId: ++pointerRequest });
   },
   selectGranule(va, tag) {
-    set({ selectedVa: va });
+    set({ selectedVa: va, selectedRegister: null });
     const value = (BigInt(tag ?? 0) << 56n) | BigInt(va);
     get().inspect(`0x${value.toString(16).padStart(16, '0')}`);
   },
   setProgramText(text) {
     set({ programText: text });
-    saveProgram(text, get().config);
+    saveDraft(text, get().config);
     clearTimeout(asmTimer);
     asmTimer = setTimeout(() => send({ type: 'checkAsm', text, requestId: ++asmRequest }), 250);
   },
   setTheme(theme) {
     set({ theme });
-    localStorage.setItem('tagscope.theme', theme);
+    saveTheme(theme);
   },
   restartEngine() {
     set({ engineError: null, connected: false });
     engine?.restart();
+  },
+  follow(target, source) {
+    if (target.kind === 'none') return;
+    if (target.kind === 'error') {
+      set({ notice: target.message });
+      return;
+    }
+    const s = get();
+    if (wouldLoseWork(s.programText, saved.openedText, target.scenario, DEFAULT_PROGRAM)) {
+      set({ pendingOpen: { scenario: target.scenario, tourStep: target.tourStep, demoId: target.demoId, source } });
+      return;
+    }
+    s.open(target.scenario, target.tourStep, target.demoId);
+  },
+  open(scenario, tourStep, demoId) {
+    const program = scenario.program;
+    const config = configFromMachine(scenario.machine);
+    const step = tourStep === null ? undefined : scenario.steps[tourStep];
+    pendingSelection = step ? step.highlight ?? null : scenario.view.selection ?? null;
+    set({
+      base: scenario, demoId, tourStep, config, notice: null, pendingOpen: null, loadError: null, selectedEvent: null,
+      selectedRegister: null, bundled: program.kind === 'bundled' ? program.name : null,
+      programName: program.kind === 'bundled' ? program.name : 'editor', pendingActions: 1,
+      ...(program.kind === 'asm' ? { programText: program.source, asmErrors: [] } : {}),
+    });
+    if (program.kind === 'asm') {
+      saved.openedText = program.source;
+      saveOpened(program.source);
+      saveDraft(program.source, config);
+    }
+    const actions = actionsToShow(scenario, tourStep);
+    if (program.kind === 'asm') {
+      send({ type: 'load', program: { kind: 'asm', text: program.source }, config, actions });
+      return;
+    }
+    fetch(`programs/${encodeURIComponent(program.name)}.elf`).then(async (r) => {
+      if (!r.ok) throw new Error(`the server answered ${r.status}`);
+      const bytes = await r.arrayBuffer();
+      send({ type: 'load', program: { kind: 'elf', name: program.name, bytes }, config, actions }, [bytes]);
+    }).catch((e: unknown) => set({ notice: `The bundled program "${program.name}" could not be fetched (${e instanceof Error ? e.message : String(e)}). Pick a demo from the gallery or write a program.`, pendingActions: 0 }));
+  },
+  answerPendingOpen(yes) {
+    const p = get().pendingOpen;
+    set({ pendingOpen: null });
+    if (p && yes) get().open(p.scenario, p.tourStep, p.demoId);
+    else if (p) setHash('');
+  },
+  goToStep(step) {
+    const s = get();
+    if (s.tourStep === null || step < 0 || step >= s.base.steps.length) return;
+    setHash(tourFragment(s, step));
+    s.open(s.base, step, s.demoId);
+  },
+  leaveTour() {
+    set({ tourStep: null, presenter: false });
+    setHash('');
+  },
+  setPresenter(on) {
+    set({ presenter: on && get().tourStep !== null });
+  },
+  share() {
+    const s = get();
+    const fragment = s.demoId !== null && s.tourStep !== null ? demoFragment(s.demoId, s.tourStep) : shareFragment(scenarioOfPage(pageOf(s)), s.tourStep);
+    setHash(fragment);
+    const url = location.href;
+    set({ shareUrl: url });
+    navigator.clipboard?.writeText(url).catch(() => undefined);
+    return url;
+  },
+  exportJson() {
+    return scenarioToJson(scenarioOfPage(pageOf(get())));
+  },
+  importJson(name, text) {
+    const r = scenarioFromJson(text);
+    if (!r.ok) {
+      set({ notice: `${name} cannot be opened: ${r.error}` });
+      return;
+    }
+    get().follow({ kind: 'open', scenario: r.scenario, tourStep: r.scenario.steps.length > 0 ? 0 : null, demoId: null }, name);
+  },
+  dismissNotice() {
+    set({ notice: null });
   },
 }));
 
@@ -179,8 +332,20 @@ function applyDelta(d: Delta): void {
     layout: d.layout ?? s.layout, cells, changedCells, cellsVersion: s.cellsVersion + 1, pageFlags: d.pageFlags,
     events: d.eventsReset ? d.events : d.events.length ? [...s.events, ...d.events] : s.events,
     output: d.outputReset ? d.output : s.output + d.output,
-    disasm: d.disasm ?? s.disasm, breakpoints: d.breakpoints,
+    disasm: d.disasm ?? s.disasm, breakpoints: d.breakpoints, pendingActions: d.pendingActions,
   });
+  if (d.pendingActions === 0 && pendingSelection !== null) {
+    // A tour step's highlight (or a shared selection) wins over the automatic fault selection below.
+    const sel = pendingSelection;
+    pendingSelection = null;
+    if (sel?.kind === 'granule') s.selectGranule(sel.address, null);
+    else if (sel?.kind === 'register') useStore.setState({ selectedRegister: sel.index });
+    else if (sel?.kind === 'event') {
+      const ev = useStore.getState().events[sel.index];
+      useStore.setState({ selectedEvent: ev ? ev.seq : null });
+    }
+    return;
+  }
   // A new fault selects the pointer that faulted, so the heatmap, tables and inspector all show it.
   const fault = [...d.events].reverse().find((e) => e.kind === 'fault' && e.address);
   if (fault?.address) {
@@ -193,12 +358,20 @@ function applyDelta(d: Delta): void {
   }
 }
 
+let greeted = false;
+
 function onEvent(e: EventMessage): void {
   switch (e.type) {
-    case 'hello':
+    case 'hello': {
       useStore.setState({ connected: true });
-      useStore.getState().load();
+      const st = useStore.getState();
+      // The first start opens the page's link; a restarted engine reloads what the page shows.
+      const target = greeted ? ({ kind: 'none' } as const) : readLink(location.hash, demosById);
+      greeted = true;
+      st.follow(target, 'the link');
+      if (target.kind !== 'open' || useStore.getState().pendingOpen) st.load();
       return;
+    }
     case 'delta': return applyDelta(e);
     case 'pointer':
       if (e.requestId === pointerRequest) useStore.setState({ pointer: e });
@@ -213,7 +386,11 @@ function onEvent(e: EventMessage): void {
   }
 }
 
-/** Starts the worker; called once by main.tsx. */
+/** Starts the worker and follows links pasted into the address bar; called once by main.tsx. */
 export function startEngine(): void {
+  window.addEventListener('hashchange', () => {
+    const target = readLink(location.hash, demosById);
+    if (useStore.getState().connected) useStore.getState().follow(target, 'the link');
+  });
   engine ??= connectEngine(onEvent, (message) => useStore.setState({ engineError: `The engine stopped: ${message}.`, status: 'paused' }));
 }

@@ -9,7 +9,7 @@ export function EventLog() {
   const output = useStore((s) => s.output);
   const detail = events.find((e) => e.seq === selected) ?? [...events].reverse().find((e) => e.kind === 'fault' || e.kind === 'asyncFault');
   return (
-    <section className="panel events" aria-labelledby="events-title">
+    <section className="panel events" aria-labelledby="events-title" data-panel="events">
       <h2 id="events-title">Events</h2>
       <VirtualList
         items={events} rowHeight={30} height={180} label="Event log (activate an event to travel to it)" keyOf={(e) => e.seq} scrollTo={events.length - 1} testId="event-log"

@@ -292,7 +292,7 @@ export function Heatmap() {
   };
 
   return (
-    <section className="panel heatmap" aria-labelledby="heatmap-title">
+    <section className="panel heatmap" aria-labelledby="heatmap-title" data-panel="heatmap">
       <header className="panel-head">
         <h2 id="heatmap-title">Granule tags</h2>
         <div className="row-tools" role="group" aria-label="Heatmap zoom">

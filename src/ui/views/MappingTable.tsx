@@ -15,7 +15,7 @@ export function MappingTable() {
   const selectGranule = useStore((s) => s.selectGranule);
   const selectedPage = selectedVa === null ? -1 : layout.findIndex((p) => selectedVa >= p.va && selectedVa < p.va + 4096);
   return (
-    <section className="panel tables" aria-labelledby="tables-title">
+    <section className="panel tables" aria-labelledby="tables-title" data-panel="tables">
       <h2 id="tables-title">Mappings</h2>
       <div className="table-head mono" aria-hidden="true"><span>VA</span><span>PA</span><span>AttrIndx → MAIR</span><span>EL0</span><span>S2 MemAttr</span><span>owner</span></div>
       <VirtualList

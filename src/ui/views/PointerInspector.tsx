@@ -14,7 +14,7 @@ export function PointerInspector() {
   const r = useStore((s) => s.pointer);
   const inspect = useStore((s) => s.inspect);
   return (
-    <section className="panel inspector" aria-labelledby="inspector-title" data-testid="inspector">
+    <section className="panel inspector" aria-labelledby="inspector-title" data-testid="inspector" data-panel="inspector">
       <h2 id="inspector-title">Pointer inspector</h2>
       <label className="field">
         <span>64-bit pointer</span>

@@ -24,10 +24,11 @@ export function Registers() {
   const changed = useStore((s) => s.regsChanged);
   const sysregs = useStore((s) => s.sysregs);
   const inspect = useStore((s) => s.inspect);
+  const selected = useStore((s) => s.selectedRegister);
   const nzcv = regs[66];
   const names = [...Array.from({ length: 31 }, (_, i) => `x${i}`), 'sp', 'pc'];
   return (
-    <section className="panel registers" aria-labelledby="regs-title">
+    <section className="panel registers" aria-labelledby="regs-title" data-panel="registers" data-testid="registers">
       <h2 id="regs-title">CPU</h2>
       <div className="reg-grid" role="list" aria-label="General registers (activate one to inspect it as a pointer)">
         {names.map((name, i) => {
@@ -35,7 +36,7 @@ export function Registers() {
           const hex = `0x${v.toString(16).padStart(16, '0')}`;
           const isChanged = ((changed[i >> 5] >>> (i & 31)) & 1) === 1;
           return (
-            <button type="button" role="listitem" key={name} className={`reg${isChanged ? ' changed' : ''}`} onClick={() => inspect(hex)} aria-label={`${name} = ${hex}${isChanged ? ', changed' : ''}`}>
+            <button type="button" role="listitem" key={name} className={`reg${isChanged ? ' changed' : ''}${selected === i ? ' selected' : ''}`} aria-current={selected === i ? 'true' : undefined} onClick={() => inspect(hex)} aria-label={`${name} = ${hex}${isChanged ? ', changed' : ''}`}>
               <span className="reg-name">{name}</span>
               <TagChip tag={Number((v >> 56n) & 0xfn)} />
               <span className="mono">{hex}</span>
