@@ -19,6 +19,7 @@ import {
   type Command, type Delta, type DisasmLine, type EventMessage, type LogEvent, type MteSysregs,
   type PageInfo, type PointerReport, type RunConfig, type RunStatus,
 } from '../worker/protocol.ts';
+import { pairToBig, parseU64 } from '../worker/format.ts';
 
 export interface MachineSlice {
   connected: boolean;
@@ -212,7 +213,10 @@ export const useStore = create<Store>()((set, get) => ({
     send({ type: 'travel', instret: event.instret });
   },
   inspect(text) {
-    set({ pointerText: text });
+    // A pointer typed or clicked anywhere selects its granule in every view.
+    const value = parseU64(text);
+    const va = value === null ? null : Number(value & 0x00ff_ffff_ffff_fff0n);
+    set({ pointerText: text, ...(va !== null && va !== get().selectedVa ? { selectedVa: va, selectedRegister: null } : {}) });
     send({ type: 'inspectPointer', text, requestId: ++pointerRequest });
   },
   selectGranule(va, tag) {
@@ -318,6 +322,14 @@ export const useStore = create<Store>()((set, get) => ({
   },
 }));
 
+/** The allocation tag shown for the granule at `va`, or null when it has none (untagged, unmapped). */
+function tagOfGranule(va: number): number | null {
+  const { layout, cells } = useStore.getState();
+  const page = layout.findIndex((p) => va >= p.va && va < p.va + 4096);
+  const v = page < 0 ? 0xff : cells[page * GRANULES_PER_PAGE + Math.floor((va % 4096) / 16)];
+  return v < 0x10 ? v : null;
+}
+
 function applyDelta(d: Delta): void {
   const s = useStore.getState();
   let cells = s.cells;
@@ -338,8 +350,12 @@ function applyDelta(d: Delta): void {
     // A tour step's highlight (or a shared selection) wins over the automatic fault selection below.
     const sel = pendingSelection;
     pendingSelection = null;
-    if (sel?.kind === 'granule') s.selectGranule(sel.address, null);
-    else if (sel?.kind === 'register') useStore.setState({ selectedRegister: sel.index });
+    if (sel?.kind === 'granule') s.selectGranule(sel.address, tagOfGranule(sel.address));
+    else if (sel?.kind === 'register') {
+      // The register is inspected as a pointer: its tag against the granule it points at.
+      s.inspect(`0x${pairToBig(d.regs[2 * sel.index], d.regs[2 * sel.index + 1]).toString(16).padStart(16, '0')}`);
+      useStore.setState({ selectedRegister: sel.index });
+    }
     else if (sel?.kind === 'event') {
       const ev = useStore.getState().events[sel.index];
       useStore.setState({ selectedEvent: ev ? ev.seq : null });

@@ -1,0 +1,70 @@
+import { expect, test, type Page } from '@playwright/test';
+import { lessons } from '../src/ui/lessons/index.ts';
+import type { Where } from '../src/ui/lessons/lesson.ts';
+
+const SHOTS = 'docs/screenshots';
+
+/** A teaching point is on screen: the named part shows the text (registers also by their accessible names). */
+async function expectShows(page: Page, where: Where, text: string | RegExp): Promise<void> {
+  const region = page.getByTestId(where);
+  if (where === 'registers' && typeof text === 'string') {
+    await expect(region.locator(`[aria-label*="${text}"]`).or(region.getByText(text)).first()).toBeVisible();
+  } else {
+    await expect(region).toContainText(text);
+  }
+}
+
+for (const lesson of lessons) {
+  test(`demo "${lesson.scenario.title}": every step from first to last shows its teaching point`, async ({ page }) => {
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(`/#demo=${lesson.id}`);
+    const tour = page.getByTestId('tour');
+    const steps = lesson.scenario.steps;
+    for (let i = 0; i < steps.length; i++) {
+      await expect(tour).toHaveAttribute('data-step', String(i + 1));
+      await expect(tour).toHaveAttribute('data-ready', 'true');
+      await expect(tour.getByRole('heading', { name: steps[i].title })).toBeVisible();
+      await expect(tour).toContainText(`step ${i + 1} of ${steps.length}`);
+      // Each step has its own URL.
+      expect(page.url()).toContain(i === 0 ? `#demo=${lesson.id}` : `#demo=${lesson.id}&step=${i + 1}`);
+      await expectShows(page, lesson.shows[i].where, lesson.shows[i].text);
+      const highlight = steps[i].highlight;
+      if (highlight?.kind === 'granule') await expect(page.getByTestId('inspector').getByRole('textbox')).toHaveValue(new RegExp(`${highlight.address.toString(16)}$`));
+      if (highlight?.kind === 'register') await expect(page.getByTestId('registers').locator('.reg.selected')).toHaveCount(1);
+      if (i < steps.length - 1) await tour.getByRole('button', { name: 'Next →' }).click();
+    }
+    await expect(tour.getByRole('button', { name: 'Next →' })).toBeDisabled();
+    expect(problems).toEqual([]);
+  });
+}
+
+test('a step URL opens that step directly, and presenter mode walks the tour from the keyboard', async ({ page }) => {
+  await page.goto('/#demo=overflow&step=4');
+  const tour = page.getByTestId('tour');
+  await expect(tour).toHaveAttribute('data-step', '4');
+  await expect(tour).toHaveAttribute('data-ready', 'true');
+  await expect(page.getByTestId('event-why')).toContainText('SEGV_MTESERR');
+  await tour.getByRole('button', { name: 'Presenter mode' }).click();
+  await expect(page.locator('html')).toHaveClass(/presenting/);
+  await page.screenshot({ path: `${SHOTS}/presenter.png` });
+  await page.keyboard.press('ArrowLeft');
+  await expect(tour).toHaveAttribute('data-step', '3');
+  await page.keyboard.press('PageUp');
+  await expect(tour).toHaveAttribute('data-step', '2');
+  await page.keyboard.press('ArrowRight');
+  await expect(tour).toHaveAttribute('data-step', '3');
+  expect(page.url()).toContain('#demo=overflow&step=3');
+  await page.keyboard.press('Escape');
+  await expect(page.locator('html')).not.toHaveClass(/presenting/);
+});
+
+test('the gallery lists every lesson and opens one at its first step', async ({ page }) => {
+  await page.goto('/');
+  const gallery = page.locator('#gallery');
+  for (const l of lessons) await expect(gallery.getByRole('link', { name: new RegExp(String(l.scenario.title)) })).toBeVisible();
+  await gallery.screenshot({ path: `${SHOTS}/gallery.png` });
+  await gallery.getByRole('link', { name: /TCO: tag check override/ }).click();
+  await expect(page.getByTestId('tour')).toHaveAttribute('data-step', '1');
+  await expect(page.getByTestId('tour')).toContainText('A mismatching store passes');
+});
