@@ -58,6 +58,9 @@ export class AddressSpace {
   onDemandPage: ((va: number, frame: number) => void) | null = null;
   /** Pages (user pages and table pages) this process may populate: the memory limit (src/guest/linux/limits.ts). */
   maxPages = Infinity;
+  /** Where `findFree` resumes: every gap in [ceiling, MMAP_TOP) is at most `hole` bytes. */
+  private freeCache = { ceiling: MMAP_TOP, hole: 0 };
+  private total = 0;
 
   constructor(private readonly bus: Bus, private readonly phys: PhysMem, readonly gp: GuestPhysical) {
     this.stage1 = new TableBuilder(phys, () => gp.allocFrame(), (a) => gp.toPhys(a, true));
@@ -65,8 +68,21 @@ export class AddressSpace {
     bus.flushTlb();
   }
 
+  /** Index of the first VMA ending above `a` (binary search: VMAs are sorted and disjoint). */
+  private indexAbove(a: number): number {
+    let lo = 0;
+    let hi = this.vmas.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.vmas[mid].end <= a) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   find(va: number): Vma | undefined {
-    return this.vmas.find((v) => va >= v.start && va < v.end);
+    const v = this.vmas[this.indexAbove(va)];
+    return v !== undefined && v.start <= va ? v : undefined;
   }
 
   /** Guest-physical frame behind a populated page, if any. */
@@ -74,28 +90,62 @@ export class AddressSpace {
     return this.pages.get(Math.floor(va / PAGE));
   }
 
-  /** Bytes of [start, end) covered by mappings (the whole address space by default). */
-  mappedBytes(start = 0, end = TASK_SIZE): number {
+  /** Every populated page: virtual page address → guest-physical frame. */
+  *populated(): IterableIterator<[va: number, frame: number]> {
+    for (const [vpn, frame] of this.pages) yield [vpn * PAGE, frame];
+  }
+
+  /** Bytes covered by all mappings (kept as they change: mmap checks it against the address-space limit). */
+  get totalMapped(): number {
+    return this.total;
+  }
+
+  /** Bytes of [start, end) covered by mappings. */
+  mappedBytes(start: number, end: number): number {
     let n = 0;
-    for (const v of this.vmas) n += Math.max(0, Math.min(end, v.end) - Math.max(start, v.start));
+    for (let i = this.indexAbove(start); i < this.vmas.length && this.vmas[i].start < end; i++) {
+      n += Math.min(end, this.vmas[i].end) - Math.max(start, this.vmas[i].start);
+    }
     return n;
   }
 
   /** How many mappings would be split by a VMA boundary at `start` and at `end`. */
   splitsAt(start: number, end: number): number {
-    return [start, end].filter((a) => this.vmas.some((v) => a > v.start && a < v.end)).length;
+    return [start, end].filter((a) => (this.find(a)?.start ?? a) !== a).length;
   }
 
   isFree(start: number, end: number): boolean {
-    return !this.vmas.some((v) => v.start < end && start < v.end);
+    const v = this.vmas[this.indexAbove(start)];
+    return v === undefined || v.start >= end;
   }
 
-  /** Creates a VMA over [start, end), replacing whatever was mapped there (MAP_FIXED semantics). */
+  /**
+   * Creates a VMA over [start, end), replacing whatever was mapped there (MAP_FIXED semantics). Like Linux's
+   * vma_merge, anonymous memory (and the heap) joins an adjacent VMA of its kind with the same protections,
+   * so that a program that maps page after page holds one VMA, not thousands.
+   */
   map(start: number, end: number, prot: number, kind: VmaKind, mteAllowed: boolean): Vma {
     this.unmap(start, end);
+    this.total += end - start;
+    const i = this.indexAbove(start);
+    const mergeable = (v: Vma | undefined): v is Vma =>
+      v !== undefined && (kind === 'anon' || kind === 'brk') && v.kind === kind && v.prot === prot && v.mteAllowed === mteAllowed;
+    const before = this.vmas[i - 1];
+    const after = this.vmas[i];
+    if (mergeable(before) && before.end === start) {
+      before.end = end;
+      if (mergeable(after) && after.start === end) {
+        before.end = after.end;
+        this.vmas.splice(i, 1);
+      }
+      return before;
+    }
+    if (mergeable(after) && after.start === end) {
+      after.start = start;
+      return after;
+    }
     const vma: Vma = { start, end, prot, kind, mteAllowed };
-    this.vmas.push(vma);
-    this.vmas.sort((a, b) => a.start - b.start);
+    this.vmas.splice(i, 0, vma);
     return vma;
   }
 
@@ -103,10 +153,12 @@ export class AddressSpace {
   unmap(start: number, end: number): void {
     this.splitAt(start);
     this.splitAt(end);
-    for (let i = this.vmas.length - 1; i >= 0; i--) {
-      const v = this.vmas[i];
-      if (v.start >= start && v.end <= end) this.vmas.splice(i, 1);
-    }
+    const first = this.indexAbove(start);
+    let last = first;
+    while (last < this.vmas.length && this.vmas[last].end <= end) last++;
+    for (let j = first; j < last; j++) this.total -= this.vmas[j].end - this.vmas[j].start;
+    this.vmas.splice(first, last - first);
+    if (last > first && end > this.freeCache.ceiling) this.freeCache = { ceiling: MMAP_TOP, hole: 0 };
     this.dropPages(start, end);
   }
 
@@ -132,12 +184,10 @@ export class AddressSpace {
       const addsMte = (prot & Prot.MTE) !== 0 && (v.prot & Prot.MTE) === 0;
       // PROT_MTE is sticky: mprotect cannot remove it (MTE.md §7).
       v.prot = prot | (v.prot & Prot.MTE);
-      for (let a = v.start; a < v.end; a += PAGE) {
-        const frame = this.pages.get(a / PAGE);
-        if (frame === undefined) continue;
+      this.forEachPage(v.start, v.end, (a, frame) => {
         if (addsMte) this.initialiseTags(frame);
         this.writeDescriptor(a, frame, v.prot);
-      }
+      });
     }
     this.bus.flushTlb();
     return 0;
@@ -149,14 +199,24 @@ export class AddressSpace {
    */
   findFree(length: number, hint = 0): number | null {
     if (hint >= MMAP_MIN && hint % PAGE === 0 && hint + length <= MMAP_TOP && this.isFree(hint, hint + length)) return hint;
-    let candidate = MMAP_TOP - length;
-    for (let i = this.vmas.length - 1; i >= 0 && candidate >= MMAP_MIN; i--) {
-      const v = this.vmas[i];
-      if (v.start >= candidate + length) continue;
-      if (v.end <= candidate) break;
-      candidate = v.start - length;
+    // The walk starts where the last one ended unless a gap above could hold this length (Linux's old
+    // free_area_cache and cached_hole_size): the answer is the same, and a flood of mmaps is not quadratic.
+    if (length <= this.freeCache.hole) this.freeCache = { ceiling: MMAP_TOP, hole: 0 };
+    let ceiling = this.freeCache.ceiling;
+    let skipped = 0;
+    let i = this.indexAbove(ceiling - 1);
+    if (i < this.vmas.length && this.vmas[i].start < ceiling) ceiling = this.vmas[i].start;
+    for (i--; ceiling - length >= MMAP_MIN; i--) {
+      const below = i >= 0 ? this.vmas[i].end : MMAP_MIN;
+      if (ceiling - below >= length) {
+        this.freeCache = { ceiling: ceiling - length, hole: Math.max(this.freeCache.hole, skipped) };
+        return ceiling - length;
+      }
+      if (i < 0) break;
+      skipped = Math.max(skipped, ceiling - below);
+      ceiling = this.vmas[i].start;
     }
-    return candidate >= MMAP_MIN ? candidate : null;
+    return null;
   }
 
   /** Demand paging for a stage-1 translation fault at `va` (a 48-bit address without tag). */
@@ -218,22 +278,32 @@ export class AddressSpace {
     f.flags |= FrameFlag.MteTagged;
   }
 
+  /** Calls `fn` for each populated page in [start, end), walking the range or the pages, whichever is shorter. */
+  private forEachPage(start: number, end: number, fn: (va: number, frame: number) => void): void {
+    if ((end - start) / PAGE <= this.pages.size) {
+      for (let a = start; a < end; a += PAGE) {
+        const frame = this.pages.get(a / PAGE);
+        if (frame !== undefined) fn(a, frame);
+      }
+    } else {
+      for (const [vpn, frame] of [...this.pages]) if (vpn * PAGE >= start && vpn * PAGE < end) fn(vpn * PAGE, frame);
+    }
+  }
+
   private dropPages(start: number, end: number): void {
-    for (const [vpn, frame] of this.pages) {
-      const a = vpn * PAGE;
-      if (a < start || a >= end) continue;
+    this.forEachPage(start, end, (a, frame) => {
       this.stage1.clearPage(a);
       this.gp.freeFrame(frame);
-      this.pages.delete(vpn);
-    }
+      this.pages.delete(a / PAGE);
+    });
     this.bus.flushTlb();
   }
 
   /** Splits the VMA containing `a` (if any) so that a VMA boundary lies at `a`. */
   private splitAt(a: number): void {
-    const i = this.vmas.findIndex((v) => a > v.start && a < v.end);
-    if (i < 0) return;
+    const i = this.indexAbove(a);
     const v = this.vmas[i];
+    if (v === undefined || v.start >= a) return;
     this.vmas.splice(i + 1, 0, { ...v, start: a });
     v.end = a;
   }

@@ -34,7 +34,7 @@ const ENOMEM = err(Errno.ENOMEM);
 function overLimits(p: LinuxProcess, start: number, end: number, newMaps: number): bigint | null {
   if (p.space.vmas.length + newMaps > p.limits.maxMapCount) return ENOMEM;
   const growth = end - start - p.space.mappedBytes(start, end);
-  return p.space.mappedBytes() + growth > p.limits.addressSpaceBytes ? ENOMEM : null;
+  return p.space.totalMapped + growth > p.limits.addressSpaceBytes ? ENOMEM : null;
 }
 const untag = (v: bigint): bigint => v & 0x00ff_ffff_ffff_ffffn;
 
@@ -221,10 +221,9 @@ function brk(p: LinuxProcess, a: bigint[]): bigint {
   if (newEnd > oldEnd) {
     if (!p.space.isFree(oldEnd, newEnd)) return BigInt(p.brk);
     const prev = p.space.find(oldEnd - 1);
-    const grows = prev !== undefined && prev.kind === 'brk' && prev.end === oldEnd;
+    const grows = prev?.kind === 'brk' && prev.end === oldEnd;
     if (overLimits(p, oldEnd, newEnd, grows ? 0 : 1) !== null) return BigInt(p.brk);
-    if (grows) prev.end = newEnd;
-    else p.space.map(oldEnd, newEnd, Prot.READ | Prot.WRITE, 'brk', true);
+    p.space.map(oldEnd, newEnd, Prot.READ | Prot.WRITE, 'brk', true); // joins the heap's VMA as it grows
   } else if (newEnd < oldEnd) {
     p.space.unmap(newEnd, oldEnd);
   }
