@@ -26,16 +26,19 @@ const run = (source: string, opts: RunOptions) => {
 };
 
 /**
- * mmap(NULL, x20, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) until it fails, counting successes in
- * x19; then exits with the count when the error was ENOMEM, or 255 for any other error.
+ * mmap(NULL, x20, prot, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) until it fails, counting successes in x19; then exits
+ * with the count when the error was ENOMEM, or 255 for any other error. prot is PROT_READ|PROT_WRITE, or
+ * alternates with PROT_READ so that neighbouring mappings cannot merge.
  */
-const mmapUntilFailure = (length: string) => `
+const mmapUntilFailure = (length: string, alternate = false) => `
   mov x19, #0
   mov x20, #${length}
+  mov x21, #3
 again:
   mov x0, #0
   mov x1, x20
-  mov x2, #3
+  mov x2, x21
+  ${alternate ? 'eor x21, x21, #2' : 'nop'}
   mov x3, #0x22
   mov x4, #-1
   mov x5, #0
@@ -94,10 +97,44 @@ describe('resource limits', () => {
   });
 
   test('mappings beyond vm.max_map_count fail with ENOMEM', () => {
-    const r = run(mmapUntilFailure('0x1000'), { limits: { maxMapCount: 100 } });
+    const r = run(mmapUntilFailure('0x1000', true), { limits: { maxMapCount: 100 } });
     expect(r.reason).toBe('exit');
     expect(r.status).toBeGreaterThan(90);
     expect(r.status).toBeLessThan(100);
+  });
+
+  test('adjacent anonymous mappings merge as on Linux: 50,000 one-page mmaps make one mapping, quickly', () => {
+    const r = run(`
+      mov x19, #50000
+    again:
+      mov x0, #0
+      mov x1, #4096
+      mov x2, #3
+      mov x3, #0x22
+      mov x4, #-1
+      mov x5, #0
+      mov x8, #222
+      svc #0
+      cmn x0, #4095
+      b.hi failed
+      subs x19, x19, #1
+      b.ne again
+      mov x0, #0
+      mov x8, #93
+      svc #0
+    failed:
+      mov x0, #1
+      mov x8, #93
+      svc #0`, { limits: { maxMapCount: 100 } });
+    expect(r.status).toBe(0);
+    expect(r.ms).toBeLessThan(10_000);
+  });
+
+  test('a storm of non-mergeable mmaps up to the default vm.max_map_count ends in ENOMEM within seconds', () => {
+    const r = run(mmapUntilFailure('0x1000', true), {});
+    expect(r.reason).toBe('exit');
+    expect(r.status).toBe((DEFAULT_LIMITS.maxMapCount - 4) & 0xff); // beside the program, its data, the trampoline and the stack
+    expect(r.ms).toBeLessThan(15_000);
   });
 
   test('touching more memory than the memory limit stops the guest with a message naming the limit', () => {
