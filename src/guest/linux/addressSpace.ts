@@ -63,7 +63,7 @@ export class AddressSpace {
   private total = 0;
 
   constructor(private readonly bus: Bus, private readonly phys: PhysMem, readonly gp: GuestPhysical) {
-    this.stage1 = new TableBuilder(phys, () => gp.allocFrame(), (a) => gp.toPhys(a, true));
+    this.stage1 = new TableBuilder(phys, () => this.allocFrame(), (a) => gp.toPhys(a, true));
     bus.ttbr0 = this.stage1.root;
     bus.flushTlb();
   }
@@ -235,7 +235,7 @@ export class AddressSpace {
       if (this.pages.size + this.stage1.tables.size >= this.maxPages) {
         throw new ResourceLimitError(`out of guest memory: the program touched more than ${formatBytes(this.maxPages * PAGE)} (the memory limit)`);
       }
-      frame = this.gp.allocFrame();
+      frame = this.allocFrame();
       this.pages.set(va / PAGE, frame);
       if ((v.prot & Prot.MTE) !== 0) this.initialiseTags(frame);
       this.onDemandPage?.(va, frame);
@@ -276,6 +276,16 @@ export class AddressSpace {
     if ((f.flags & FrameFlag.MteTagged) !== 0) return;
     f.ensureTags().fill(0);
     f.flags |= FrameFlag.MteTagged;
+  }
+
+  /** A frame from guest-physical memory; running out of it (a small VM, a raised memory limit) is a limit too. */
+  private allocFrame(): number {
+    try {
+      return this.gp.allocFrame();
+    } catch (e) {
+      if (e instanceof RangeError) throw new ResourceLimitError(`out of guest memory: ${e.message}`);
+      throw e;
+    }
   }
 
   /** Calls `fn` for each populated page in [start, end), walking the range or the pages, whichever is shorter. */
