@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { assembleProgram } from '../../src/core/isa/asm.ts';
 import { runProgram, type RunOptions } from '../../src/engine/runProgram.ts';
+import { GUEST_RAM_START, IdentityGuestPhysical } from '../../src/guest/guestPhys.ts';
 import { ByteSink } from '../../src/guest/linux/byteSink.ts';
+import { LinuxProcess } from '../../src/guest/linux/process.ts';
 import { DEFAULT_LIMITS, truncationNotice } from '../../src/guest/linux/limits.ts';
 import { buildElf, PF_R, PF_W, PF_X } from '../guest/elfBuilder.ts';
 
@@ -59,6 +61,21 @@ other:
   mov x8, #93
   svc #0
 `;
+
+/** Maps 16 MiB and writes a byte to each page in turn, forever. */
+const touchPages = `
+  mov x0, #0
+  mov x1, #0x1000000
+  mov x2, #3
+  mov x3, #0x22
+  mov x4, #-1
+  mov x5, #0
+  mov x8, #222
+  svc #0
+touch:
+  strb wzr, [x0]
+  add x0, x0, #1, lsl #12
+  b touch`;
 
 describe('resource limits', () => {
   test('an infinite loop stops at the instruction budget with reason limit', () => {
@@ -138,21 +155,20 @@ describe('resource limits', () => {
   });
 
   test('touching more memory than the memory limit stops the guest with a message naming the limit', () => {
-    const r = run(`
-      mov x0, #0
-      mov x1, #0x1000000
-      mov x2, #3
-      mov x3, #0x22
-      mov x4, #-1
-      mov x5, #0
-      mov x8, #222
-      svc #0
-    touch:
-      strb wzr, [x0]
-      add x0, x0, #1, lsl #12
-      b touch`, { limits: { memoryBytes: 4 << 20 } });
+    const r = run(touchPages, { limits: { memoryBytes: 4 << 20 } });
     expect(r.reason).toBe('error');
     expect(r.message).toBe('out of guest memory: the program touched more than 4 MiB (the memory limit)');
+  });
+
+  test('running out of guest-physical memory before the memory limit stops the guest with a message too', () => {
+    const created = LinuxProcess.create(program(touchPages), {
+      guestPhysical: (m) => new IdentityGuestPhysical(m.phys, GUEST_RAM_START, GUEST_RAM_START + 256 * 4096),
+    });
+    if (!created.ok) throw new Error(created.error);
+    const p = created.process;
+    p.step(1_000_000);
+    expect(p.state).toBe('error');
+    expect(p.message).toBe('out of guest memory: guest physical memory exhausted');
   });
 
   test('a program that floods stdout is truncated with a visible notice, and keeps running to its budget', () => {
