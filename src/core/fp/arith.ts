@@ -66,7 +66,7 @@ export function putDefaultNaN(p: Precision): void {
 }
 
 /** FPProcessNaN: the operand quietened, or the default NaN under FPCR.DN. */
-function putNaN(s: CpuState, p: Precision, hi: number, lo: number): void {
+export function putNaN(s: CpuState, p: Precision, hi: number, lo: number): void {
   if (p.signalling(hi)) raiseFlags(s, IOC);
   if (defaultNaNMode(s)) putDefaultNaN(p);
   else {
