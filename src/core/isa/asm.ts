@@ -96,11 +96,21 @@ export interface AssembledProgram {
 
 type Item = { line: number; offset: number; text: string } & ({ kind: 'insn' } | { kind: 'data'; bytes: Uint8Array });
 
+/** Largest program the assembler builds (the size of the largest ELF file Tagscope accepts). */
+export const MAX_PROGRAM_BYTES = 16 << 20;
+const NUMBER = /^-?(0x[0-9a-f]+|0b[01]+|0o[0-7]+|[0-9]+)$/i;
+
 function parseDirective(name: string, args: string, line: number): Uint8Array | { align: number } {
   const nums = () => args.split(',').map((a) => a.trim()).filter(Boolean).map((a) => {
-    const v = a.startsWith('-') ? -BigInt(a.slice(1)) : BigInt(a);
-    return v;
+    if (!NUMBER.test(a)) throw new AsmError(`${name} needs numbers, not "${a.slice(0, 40)}"`, line);
+    return a.startsWith('-') ? -BigInt(a.slice(1)) : BigInt(a);
   });
+  /** A size or alignment operand: a whole number no larger than the largest program. */
+  const amount = (what: string): number => {
+    const n = nums()[0] ?? 0n;
+    if (n < 0n || n > BigInt(MAX_PROGRAM_BYTES)) throw new AsmError(`${name} ${what} must be between 0 and ${MAX_PROGRAM_BYTES}`, line);
+    return Number(n);
+  };
   const pack = (size: number) => {
     const vals = nums();
     const out = new Uint8Array(vals.length * size);
@@ -120,14 +130,20 @@ function parseDirective(name: string, args: string, line: number): Uint8Array | 
     case '.ascii': case '.asciz': case '.string': {
       const m = /^"((?:[^"\\]|\\.)*)"$/.exec(args.trim());
       if (!m) throw new AsmError(`${name} needs a quoted string`, line);
-      const s = JSON.parse(`"${m[1]}"`) as string;
-      const bytes = new TextEncoder().encode(name === '.ascii' ? s : `${s}\0`);
-      return bytes;
+      let s: string;
+      try {
+        s = JSON.parse(`"${m[1]}"`) as string;
+      } catch {
+        throw new AsmError(`${name} string has an escape that is not \\n, \\t, \\", \\\\ or \\uXXXX`, line);
+      }
+      return new TextEncoder().encode(name === '.ascii' ? s : `${s}\0`);
     }
-    case '.zero': case '.skip': case '.space': return new Uint8Array(Number(nums()[0] ?? 0n));
+    case '.zero': case '.skip': case '.space': return new Uint8Array(amount('size'));
     case '.balign': case '.p2align': case '.align': {
-      const n = Number(nums()[0] ?? 0n);
-      return { align: name === '.balign' ? n : 2 ** n };
+      const n = amount('alignment');
+      const align = name === '.balign' ? n : 2 ** Math.min(n, 31);
+      if (align < 1 || align > 1 << 16 || (align & (align - 1)) !== 0) throw new AsmError(`${name} alignment must be a power of two from 1 to 65536`, line);
+      return { align };
     }
     default: throw new AsmError(`unknown directive ${name}`, line);
   }
@@ -150,6 +166,7 @@ export function assembleProgram(source: string, base = 0): AssembledProgram {
       text = text.slice(m[0].length);
     }
     if (text === '') return;
+    if (offset > MAX_PROGRAM_BYTES) throw new AsmError(`the program is larger than ${MAX_PROGRAM_BYTES >> 20} MiB`, line);
     if (text.startsWith('.')) {
       const sp = text.search(/\s/);
       const name = (sp < 0 ? text : text.slice(0, sp)).toLowerCase();
