@@ -203,6 +203,14 @@ function checkException(c: InstructionCase, m: Machine, e: GuestException): void
 
 /** Runs one case; throws an Error naming the case when an outcome is not architectural. */
 export function checkCase(c: InstructionCase): void {
+  // The disassembly view prints every word of an uploaded program: printing never throws either.
+  let text: unknown;
+  try {
+    text = disassemble(c.word, CODE);
+  } catch (e) {
+    throw new Error(`the disassembler threw for word 0x${hex(c.word, 8)}: ${(e as Error)?.stack ?? String(e)}`);
+  }
+  if (text !== null && typeof text !== 'string') fail(c, `the disassembler returned ${String(text)}`);
   const m = buildMachine(c);
   const frames = m.phys.frameCount;
   const start = performance.now();
