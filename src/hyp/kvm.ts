@@ -305,6 +305,8 @@ export class Vm implements MmuNotifier {
     const slot = this.slotFor(ipa);
     if (slot === undefined) return { reason: KVM_EXIT_MMIO, name: 'KVM_EXIT_MMIO', physAddr: ipa, isWrite: write };
     if (e !== null && write && this.logDirtyWrite(ipa)) return e.pa + off;
+    this.host.log.emit('stage2Fault', { ipa, type: e === null ? 'translation' : 'permission', write, slot: slot.slot, by: 'guest kernel' }, this.why('KVM.md §4',
+      'The guest kernel touched a page KVM has not mapped at stage 2 yet (e.g. to zero it for a new mapping): the access faults to KVM.'));
     const r = this.mapGuestPage(slot, ipa, write);
     return typeof r === 'number' ? { reason: 'error', name: 'KVM_RUN error', errno: r } : r.pa + off;
   }

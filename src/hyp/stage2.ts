@@ -5,7 +5,7 @@
  */
 import { PAGE_SIZE, type PhysMem } from '../core/mem/physmem.ts';
 import { TableBuilder } from '../core/mmu/builder.ts';
-import { S2, S2_MEMATTR_NORMAL_WB, stage2PageDescriptor } from '../core/mmu/descriptors.ts';
+import { S2, S2_MEMATTR_DEVICE_nGnRE, stage2PageDescriptor } from '../core/mmu/descriptors.ts';
 import { walk } from '../core/mmu/walk.ts';
 
 const S2AP_WRITE = 1 << 7;
@@ -31,7 +31,8 @@ export class Stage2 {
   }
 
   map(ipa: number, pa: number, memAttr: number, write: boolean): void {
-    this.builder.setPage(ipa, stage2PageDescriptor(pa, { memAttr, read: true, write, xn: memAttr !== S2_MEMATTR_NORMAL_WB }));
+    // Only Device memory is execute-never; NoTagAccess is Normal memory, so code may run from it.
+    this.builder.setPage(ipa, stage2PageDescriptor(pa, { memAttr, read: true, write, xn: memAttr === S2_MEMATTR_DEVICE_nGnRE }));
     const region = Math.floor(ipa / (PAGE_SIZE * REGION_PAGES));
     if (!this.leaves.has(region)) {
       const w = walk(this.root, ipa, (a) => this.phys.frame(Math.floor(a / PAGE_SIZE)).view.getBigUint64(a % PAGE_SIZE, true));

@@ -116,7 +116,7 @@ export class Vcpu {
   }
 
   /** Enters the guest: KVM restores the guest's MTE registers. */
-  private enter(): void {
+  enter(): void {
     if (this.inGuest) return;
     const s = this.cpu.sys;
     for (const r of MTE_REGS) s[r] = this.saved[r];
