@@ -2,6 +2,7 @@
 import { asmCommand, disasmCommand } from './codec.ts';
 import { diag, ExitStatus, out } from './io.ts';
 import { runCommand, UsageError } from './run.ts';
+import { scenarioCommand } from './scenario.ts';
 
 export const USAGE = `Usage:
   tagscope run PROGRAM.elf [ARGS…] [--max-insns N] [--trace] [--env NAME=VALUE]… [--stdin FILE|-]
@@ -22,6 +23,10 @@ export const USAGE = `Usage:
       unallocated or unimplemented encoding. With no words, reads them from stdin.
   tagscope asm
       Assemble lines from stdin; prints one hex word per line. Errors name the line.
+  tagscope scenario ID|FILE|URL [--json]
+      Run a scenario headless (a preset S1–S16, a scenario JSON file, or a shared link) and print
+      its event log, one line per event ("time kind: title — why"); --json prints one JSON object per
+      line. A scenario that is not valid prints the reason and exits 125.
   tagscope bench
       Benchmarks (see docs/CLI.md).
 
@@ -38,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'run': return runCommand(rest);
       case 'disasm': return disasmCommand(rest);
       case 'asm': return asmCommand(rest);
+      case 'scenario': return await scenarioCommand(rest);
       case 'bench':
         out('Usage: tagscope bench (benchmarks are not available in this build)\n');
         return 0;
@@ -45,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
         out(USAGE);
         return 0;
       case undefined:
-        throw new UsageError('missing command (run, disasm, asm, bench); see tagscope --help');
+        throw new UsageError('missing command (run, disasm, asm, scenario, bench); see tagscope --help');
       default:
         throw new UsageError(`unknown command "${command}"; see tagscope --help`);
     }

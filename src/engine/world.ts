@@ -69,8 +69,10 @@ export interface WorldOptions extends Pick<ProcessOptions, 'argv' | 'env' | 'std
 
 const backingKind = (b: SlotConfig['backing']): BackingKind => (b === 'hugetlb' ? 'hugetlbfs' : b);
 
-/** The VMM's side of creating a VM: the host, VMM, VM with its memslots and one vCPU. */
-export function createVm(cfg: VmConfig, onHypEvent?: (e: HypEvent) => void, host = new Host(cfg.kernel), name = 'vmm'): Omit<VmParts, 'gp'> & { gp: KvmGuestPhysical } {
+export type NewVm = Omit<VmParts, 'vcpu'> & { vcpu: Vcpu | null };
+
+/** The VMM's side of creating a VM: the VMM, the VM with its memslots and (when `withVcpu`) one vCPU. */
+export function createVm(cfg: VmConfig, onHypEvent?: (e: HypEvent) => void, host = new Host(cfg.kernel), name = 'vmm', withVcpu = true): NewVm {
   host.log.keep = false;
   host.log.listener = onHypEvent ?? null;
   const vmm = new Vmm(host, name);
@@ -83,7 +85,7 @@ export function createVm(cfg: VmConfig, onHypEvent?: (e: HypEvent) => void, host
     const result = vm.setUserMemoryRegion({ slot, flags: 0, guestPhysAddr: r.ipa, memorySize: r.size, userspaceAddr: hva });
     return { slot, ipa: r.ipa, size: r.size, hva, backing, result };
   });
-  const vcpu = vm.createVcpu({ mte: cfg.kvmCapMte });
+  const vcpu = withVcpu ? vm.createVcpu({ mte: cfg.kvmCapMte }) : null;
   return { host, vmm, vm, vcpu, gp: new KvmGuestPhysical(vm), slots: slots.filter((s) => s.result === 0), lastExit: null };
 }
 
@@ -93,7 +95,8 @@ export function buildWorld(image: ElfImage, o: WorldOptions): World {
     const created = LinuxProcess.fromImage(image, processOptions);
     return created.ok ? { process: created.process, vm: null, error: null } : { process: null, vm: null, error: created.error };
   }
-  const parts = createVm(o.vm, o.onHypEvent);
+  const created0 = createVm(o.vm, o.onHypEvent);
+  const parts: VmParts = { ...created0, vcpu: created0.vcpu! };
   if (!parts.slots.some((s) => s.backing !== 'device')) {
     return { process: null, vm: parts, error: 'the VM has no RAM: KVM refused every memslot (see the memslot events)' };
   }

@@ -28,6 +28,15 @@ export const Backings = ['anonymous', 'memfd', 'hugetlb', 'file', 'device'] as c
 const text = z.string().max(ScenarioLimits.textChars);
 const address = z.number().int().min(0).max(ScenarioLimits.maxAddress);
 const pageAligned = address.refine((a) => a % 4096 === 0, { message: 'must be a multiple of 4096 (page-aligned)' });
+/**
+ * Where a host-side action applies: `ipa` (guest-physical), or `va`, a guest virtual address translated
+ * through the guest's own stage-1 tables when the action runs (so a scenario need not know where the guest
+ * kernel placed a page).
+ */
+const target = { ipa: address.optional(), va: address.optional() };
+const pageTarget = { ipa: pageAligned.optional(), va: pageAligned.optional() };
+const oneTarget = (o: { ipa?: number; va?: number }): boolean => (o.ipa === undefined) !== (o.va === undefined);
+const oneTargetMessage = { message: 'give exactly one of ipa (guest-physical address) and va (guest virtual address)' };
 
 export const ProgramSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('asm'), source: z.string().max(ScenarioLimits.sourceChars) }).strict(),
@@ -57,18 +66,30 @@ export const MachineSchema = z.object({
 }).strict();
 
 export const ActionSchema = z.discriminatedUnion('do', [
-  z.object({ do: z.literal('run'), until: z.enum(['exit', 'fault', 'event']).default('exit'), maxInstructions: z.number().int().min(1).max(ScenarioLimits.instructionBudget).optional() }).strict(),
+  z.object({
+    do: z.literal('run'), until: z.enum(['exit', 'fault', 'event']).default('exit'), maxInstructions: z.number().int().min(1).max(ScenarioLimits.instructionBudget).optional(),
+    /** With until 'event': the event kind to wait for (e.g. 'signal', 'syscall'); any event when absent. */
+    event: z.string().regex(/^[a-zA-Z0-9]{1,32}$/, 'must be an event kind such as signal or stage2Fault').optional(),
+  }).strict(),
   z.object({ do: z.literal('step'), count: z.number().int().min(1).max(ScenarioLimits.instructionBudget).default(1) }).strict(),
   z.object({ do: z.literal('toggle'), name: z.enum(['tcma0', 'tcma1', 'tco', 'kvmCapMte']), value: z.boolean() }).strict(),
   z.object({ do: z.literal('setTcf'), value: z.enum(TcfModes) }).strict(),
-  z.object({ do: z.literal('vmmRead'), ipa: address, length: z.number().int().min(1).max(1 << 20), protMte: z.boolean().default(false) }).strict(),
-  z.object({ do: z.literal('vmmWrite'), ipa: address, bytes: z.string().regex(/^([0-9a-f]{2})*$/, 'must be hex bytes').max(2 << 20), protMte: z.boolean().default(false) }).strict(),
-  z.object({ do: z.literal('copyTags'), direction: z.enum(['fromGuest', 'toGuest']), ipa: address, length: z.number().int().min(0).max(2 ** 31), reserved: z.number().int().default(0) }).strict(),
-  z.object({ do: z.literal('swapOut'), ipa: pageAligned }).strict(),
-  z.object({ do: z.literal('swapIn'), ipa: pageAligned }).strict(),
-  z.object({ do: z.literal('migrate'), copyTags: z.boolean().default(true), rounds: z.number().int().min(1).max(100).default(3) }).strict(),
+  z.object({ do: z.literal('vmmRead'), ...target, length: z.number().int().min(1).max(1 << 20), protMte: z.boolean().default(false) }).strict().refine(oneTarget, oneTargetMessage),
+  z.object({ do: z.literal('vmmWrite'), ...target, bytes: z.string().regex(/^([0-9a-f]{2})*$/, 'must be hex bytes').max(2 << 20), protMte: z.boolean().default(false) }).strict().refine(oneTarget, oneTargetMessage),
+  z.object({ do: z.literal('copyTags'), direction: z.enum(['fromGuest', 'toGuest']), ...target, length: z.number().int().min(0).max(2 ** 31), reserved: z.number().int().default(0) }).strict().refine(oneTarget, oneTargetMessage),
+  z.object({ do: z.literal('swapOut'), ...pageTarget }).strict().refine(oneTarget, oneTargetMessage),
+  z.object({ do: z.literal('swapIn'), ...pageTarget }).strict().refine(oneTarget, oneTargetMessage),
+  z.object({
+    do: z.literal('migrate'), copyTags: z.boolean().default(true), rounds: z.number().int().min(1).max(100).default(3),
+    /** Guest instructions run between two pre-copy rounds (the guest keeps running while it is migrated). */
+    runBetweenRounds: z.number().int().min(0).max(ScenarioLimits.instructionBudget).default(0),
+  }).strict(),
   z.object({ do: z.literal('ksmScan') }).strict(),
-  z.object({ do: z.literal('balloon'), ipa: pageAligned }).strict(),
+  z.object({ do: z.literal('balloon'), ...pageTarget }).strict().refine(oneTarget, oneTargetMessage),
+  /** Runs the guest of KVM.md §10 under each ABI design of the v2 discussion and reports what each one gives. */
+  z.object({ do: z.literal('compareDesigns') }).strict(),
+  /** Another host process colours `pages` pages with `tag` and exits: its pages return to the host's free list with their tags. */
+  z.object({ do: z.literal('hostRecycle'), pages: z.number().int().min(1).max(4096).default(16), tag: z.number().int().min(1).max(15).default(10) }).strict(),
   z.object({ do: z.literal('fork') }).strict(),
   z.object({ do: z.literal('createVcpu') }).strict(),
   z.object({ do: z.literal('enableCap'), cap: z.literal('KVM_CAP_ARM_MTE') }).strict(),
