@@ -6,13 +6,14 @@
  *
  * Functions, WeakMaps and WeakSets are not copied (they hold behaviour or caches, not state). Buffers whose
  * bytes equal the previous checkpoint's copy share it, so a checkpoint costs the memory changed since the
- * previous one. Arrays registered as append-only (event logs) keep only their length.
+ * previous one. Arrays registered as append-only (event logs) keep their elements, which are never changed
+ * once added, without copying what those elements reference.
  */
 import { Frame } from '../core/mem/physmem.ts';
 
 type Shape =
   | { kind: 'array'; items: unknown[] }
-  | { kind: 'length'; length: number }
+  | { kind: 'list'; items: unknown[] }
   | { kind: 'map'; entries: [unknown, unknown][] }
   | { kind: 'set'; values: unknown[] }
   | { kind: 'object'; keys: string[]; values: unknown[] };
@@ -45,7 +46,8 @@ export function capture(roots: readonly object[], clock: number, appendOnly: Rea
     if (c.shapes.has(o) || o instanceof WeakMap || o instanceof WeakSet) continue;
     if (Array.isArray(o)) {
       if (appendOnly.has(o)) {
-        c.shapes.set(o, { kind: 'length', length: o.length });
+        c.shapes.set(o, { kind: 'list', items: o.slice() });
+        c.bytes += OBJECT_BYTES + o.length * SLOT_BYTES;
         continue;
       }
       c.shapes.set(o, { kind: 'array', items: o.slice() });
@@ -103,9 +105,7 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 export function restore(c: Checkpoint): void {
   for (const [o, s] of c.shapes) {
     switch (s.kind) {
-      case 'length':
-        (o as unknown[]).length = s.length;
-        break;
+      case 'list':
       case 'array': {
         const a = o as unknown[];
         a.length = s.items.length;

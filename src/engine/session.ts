@@ -404,6 +404,7 @@ export class Session {
           continue;
         }
         const p = this.world.process!;
+        this.world.vm?.vcpu.enter();
         while (this.clock < Math.min(end, clock) && !until?.()) {
           const n = until === undefined ? Math.min(end, clock) - this.clock : 1;
           if (p.step(n) === 0) break;

@@ -123,7 +123,7 @@ const defs: Record<string, ScenarioInput> = {
     [{ title: '-EINVAL', text: 'The VMM created the vCPU first, so enabling MTE now fails with -EINVAL: KVM will not change the VM\'s memory type under running vCPUs.', afterAction: 1, view: 'events' }]),
   S14: vm('S14 Asynchronous fault across a VM exit', 'An asynchronous tag-check fault recorded in TFSRE0_EL1 survives a VM exit: KVM saves and restores it, and the guest kernel reports it afterwards.',
     program(...colouredBuffer, tagged(0), 'str x1, [x9]', 'nop', 'nop', 'nop', marker), { tcf: 'async' },
-    [{ do: 'run', until: 'event', event: 'mmap' }, { do: 'step', count: 10 }, { do: 'vmmRead', va: BUF, length: 16 }, { do: 'run' }],
+    [{ do: 'run', until: 'event', event: 'mmap' }, { do: 'step', count: 25 }, { do: 'vmmRead', va: BUF, length: 16 }, { do: 'run' }],
     [
       { title: 'A mismatch, recorded', text: 'With TCF = async the tag-0 store to a tag-5 granule completes and only sets TFSRE0_EL1.TF0.', afterAction: 2, view: 'cpu' },
       { title: 'VM exit', text: 'The VMM needs the vCPU: KVM_RUN returns, and KVM saves the guest\'s TFSRE0_EL1 (TF0 = 1) with its other MTE registers.', afterAction: 3, view: 'events' },
