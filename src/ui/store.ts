@@ -35,6 +35,8 @@ export interface MachineSlice {
   /** Granules changed by the last delta, for the heatmap's partial redraw; null means redraw all. */
   changedCells: Uint32Array | null;
   cellsVersion: number;
+  /** Granules with a non-zero allocation tag, kept up to date delta by delta (never a full scan per frame). */
+  taggedCells: number;
   pageFlags: Uint8Array;
   events: LogEvent[];
   output: string;
@@ -156,6 +158,7 @@ export const useStore = create<Store>()((set, get) => ({
   cells: new Uint8Array(0),
   changedCells: null,
   cellsVersion: 0,
+  taggedCells: 0,
   pageFlags: new Uint8Array(0),
   events: [],
   output: '',
@@ -322,6 +325,9 @@ export const useStore = create<Store>()((set, get) => ({
   },
 }));
 
+/** 1 for a granule cell with a non-zero allocation tag. */
+export const isColoured = (v: number): number => (v < 0x10 && v !== 0 ? 1 : 0);
+
 /** The allocation tag shown for the granule at `va`, or null when it has none (untagged, unmapped). */
 function tagOfGranule(va: number): number | null {
   const { layout, cells } = useStore.getState();
@@ -338,10 +344,15 @@ function applyDelta(d: Delta): void {
     cells = new Uint8Array(d.layout.length * GRANULES_PER_PAGE);
     changedCells = null;
   }
-  for (let i = 0; i < d.granuleIndices.length; i++) cells[d.granuleIndices[i]] = d.granuleValues[i];
+  let tagged = d.layout ? 0 : s.taggedCells;
+  for (let i = 0; i < d.granuleIndices.length; i++) {
+    const k = d.granuleIndices[i];
+    tagged += isColoured(d.granuleValues[i]) - (d.layout ? 0 : isColoured(cells[k]));
+    cells[k] = d.granuleValues[i];
+  }
   useStore.setState({
     status: d.status, instret: d.instret, pc: d.pc, regs: d.regs, regsChanged: d.regsChanged, sysregs: d.sysregs,
-    layout: d.layout ?? s.layout, cells, changedCells, cellsVersion: s.cellsVersion + 1, pageFlags: d.pageFlags,
+    layout: d.layout ?? s.layout, cells, changedCells, cellsVersion: s.cellsVersion + 1, taggedCells: tagged, pageFlags: d.pageFlags,
     events: d.eventsReset ? d.events : d.events.length ? [...s.events, ...d.events] : s.events,
     output: d.outputReset ? d.output : s.output + d.output,
     disasm: d.disasm ?? s.disasm, breakpoints: d.breakpoints, pendingActions: d.pendingActions,

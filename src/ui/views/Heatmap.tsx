@@ -202,9 +202,7 @@ export function Heatmap() {
     p.selected = s.selectedVa === null ? -1 : cellOfVa(s.layout, s.selectedVa);
     const drawn = partial ? p.partial(s, partial) : p.full(s);
     const canvas = p.canvas;
-    let tagged = 0;
-    for (let i = 0; i < s.cells.length; i++) if (s.cells[i] < 0x10 && s.cells[i] !== 0) tagged++;
-    canvas.dataset.taggedCells = String(tagged);
+    canvas.dataset.taggedCells = String(s.taggedCells);
     canvas.dataset.cells = String(s.cells.length);
     canvas.dataset.lastRedraw = String(drawn);
     canvas.dataset.redrawKind = partial ? 'partial' : 'full';
