@@ -59,8 +59,58 @@ function scalarBlocks(table: 'D' | 'S'): Block[] {
     ...['fcmeq', 'fcmge', 'fcmgt', 'fcmle', 'fcmlt'].map((op) => ({ table, insn: `${op} v0.${v}, v1.${v}, #0.0` })),
     { table, insn: `fcvtzs v0.${v}, v1.${v}, #5` },
     { table, insn: `faddp ${r}0, v1.2${r}` },
+    // Scalar three same, estimates and steps, pairwise, by element, and conversions between precisions.
+    ...['fabd', 'fmulx', 'facge', 'facgt', 'frecps', 'frsqrts', 'fcmeq', 'fcmge', 'fcmgt'].map((op) => ({ table, insn: `${op} ${r}0, ${r}1, ${r}2` })),
+    ...['fmulx', 'facgt', 'frecps', 'frsqrts', 'fmaxp', 'fminp', 'fmaxnmp', 'fminnmp'].map((op) => ({ table, insn: `${op} v0.${v}, v1.${v}, v2.${v}` })),
+    ...['frecpe', 'frsqrte'].flatMap((op) => [{ table, insn: `${op} ${r}0, ${r}1` }, { table, insn: `${op} v0.${v}, v1.${v}` }]),
+    ...[RP, RM, RZ].map((mode) => ({ table, insn: `frecpe ${r}0, ${r}1`, fpcr: mode })),
+    ...['fmaxp', 'fminp', 'fmaxnmp', 'fminnmp'].map((op) => ({ table, insn: `${op} ${r}0, v1.2${r}` })),
+    ...['fmla', 'fmls'].map((op) => ({ table, insn: `mov v0.16b, v3.16b; ${op} v0.${v}, v1.${v}, v2.${r}[1]` })),
+    ...['fmul', 'fmulx'].flatMap((op) => [{ table, insn: `${op} v0.${v}, v1.${v}, v2.${r}[0]` }, { table, insn: `${op} ${r}0, ${r}1, v2.${r}[1]` }]),
+    { table, insn: `mov v0.16b, v3.16b; fmla ${r}0, ${r}1, v2.${r}[1]` },
+    ...(table === 'D'
+      ? [{ table, insn: 'fcvtn v0.2s, v1.2d' }, { table, insn: 'mov v0.16b, v3.16b; fcvtn2 v0.4s, v1.2d' }, { table, insn: 'fcvtn v0.2s, v1.2d', fpcr: RM }]
+      : [{ table, insn: 'fcvtl v0.2d, v1.2s' }, { table, insn: 'fcvtl2 v0.2d, v1.4s' }, { table, insn: 'fcvtn v0.4h, v1.4s' },
+        { table, insn: 'mov v0.16b, v3.16b; fcvtn2 v0.8h, v1.4s' }, { table, insn: 'fcvtl v0.4s, v1.4h' }, { table, insn: 'fcvtl2 v0.4s, v1.8h' },
+        ...['fmaxv', 'fminv', 'fmaxnmv', 'fminnmv'].map((op) => ({ table, insn: `${op} s0, v1.4s` }))]),
   ];
 }
+
+const LONG_ARRANGEMENTS = [['8h', '8b', '16b'], ['4s', '4h', '8h'], ['2d', '2s', '4s']];
+/** Integer blocks of the three-different group, by element, saturating and rounding forms. */
+const moreIntBlocks: string[] = [
+  ...['saddl', 'uaddl', 'ssubl', 'usubl', 'sabal', 'uabal', 'sabdl', 'uabdl', 'smlal', 'umlal', 'smlsl', 'umlsl', 'smull', 'umull'].flatMap((op) => [
+    ...LONG_ARRANGEMENTS.map(([w, n]) => `mov v0.16b, v3.16b; ${op} v0.${w}, v1.${n}, v2.${n}`),
+    `mov v0.16b, v3.16b; ${op}2 v0.2d, v1.4s, v2.4s`, `mov v0.16b, v3.16b; ${op}2 v0.8h, v1.16b, v2.16b`,
+  ]),
+  ...['saddw', 'uaddw', 'ssubw', 'usubw'].flatMap((op) => [
+    ...LONG_ARRANGEMENTS.map(([w, n]) => `${op} v0.${w}, v1.${w}, v2.${n}`), `${op}2 v0.2d, v1.2d, v2.4s`, `${op}2 v0.4s, v1.4s, v2.8h`,
+  ]),
+  ...['addhn', 'raddhn', 'subhn', 'rsubhn'].flatMap((op) => [
+    ...LONG_ARRANGEMENTS.map(([w, n]) => `${op} v0.${n}, v1.${w}, v2.${w}`), ...LONG_ARRANGEMENTS.map(([w, , n2]) => `mov v0.16b, v3.16b; ${op}2 v0.${n2}, v1.${w}, v2.${w}`),
+  ]),
+  'pmull v0.8h, v1.8b, v2.8b', 'pmull2 v0.8h, v1.16b, v2.16b', 'pmul v0.16b, v1.16b, v2.16b', 'pmul v0.8b, v1.8b, v2.8b',
+  'mul v0.8h, v1.8h, v2.h[5]', 'mul v0.2s, v1.2s, v2.s[3]', 'mov v0.16b, v3.16b; mla v0.4s, v1.4s, v2.s[3]', 'mov v0.16b, v3.16b; mls v0.4h, v1.4h, v2.h[7]',
+  'smull v0.4s, v1.4h, v2.h[2]', 'umull2 v0.2d, v1.4s, v2.s[1]', 'mov v0.16b, v3.16b; smlal2 v0.4s, v1.8h, v2.h[7]', 'mov v0.16b, v3.16b; umlsl v0.2d, v1.2s, v2.s[3]',
+  'mov v0.16b, v3.16b; umlal v0.4s, v1.4h, v2.h[0]', 'mov v0.16b, v3.16b; smlsl2 v0.2d, v1.4s, v2.s[2]',
+  ...['sshl', 'ushl', 'srshl', 'urshl'].flatMap((op) => [...['16b', '8h', '4s', '2d'].map((t) => `${op} v0.${t}, v1.${t}, v3.${t}`), `${op} d0, d1, d3`]),
+  ...['sqadd', 'uqadd', 'sqsub', 'uqsub'].flatMap((op) => [...['16b', '8h', '4s', '2d'].map((t) => `${op} v0.${t}, v1.${t}, v2.${t}`),
+    ...['b', 'h', 's', 'd'].map((r) => `${op} ${r}0, ${r}1, ${r}2`)]),
+  ...['sqxtn', 'uqxtn', 'sqxtun'].flatMap((op) => [`${op} v0.8b, v1.8h`, `mov v0.16b, v3.16b; ${op}2 v0.8h, v1.4s`, `${op} v0.2s, v1.2d`,
+    `mov v0.16b, v3.16b; ${op}2 v0.4s, v1.2d`, `${op} b0, h1`, `${op} s0, d1`]),
+  'mov v0.16b, v3.16b; sadalp v0.4s, v1.8h', 'mov v0.16b, v3.16b; uadalp v0.2d, v1.4s', 'mov v0.16b, v3.16b; uadalp v0.8h, v1.16b', 'mov v0.16b, v3.16b; sadalp v0.1d, v1.2s',
+  ...['srshr', 'urshr', 'srsra', 'ursra'].flatMap((op) => ['16b, #3', '8h, #16', '4s, #32', '4s, #1', '2d, #64', '2d, #17'].map((t) => {
+    const [arr, sh] = t.split(', ');
+    return `mov v0.16b, v3.16b; ${op} v0.${arr}, v1.${arr}, ${sh}`;
+  }).concat([`mov v0.16b, v3.16b; ${op} d0, d1, #1`, `mov v0.16b, v3.16b; ${op} d0, d1, #64`])),
+  'rshrn v0.8b, v1.8h, #3', 'mov v0.16b, v3.16b; rshrn2 v0.4s, v1.2d, #32', 'rshrn v0.4h, v1.4s, #16', 'rshrn v0.2s, v1.2d, #1',
+  ...['sli', 'sri'].flatMap((op) => ['16b, #1', '8h, #15', '4s, #31', '2s, #7', '2d, #63', '2d, #1'].map((t) => {
+    const [arr, sh] = t.split(', ');
+    return `mov v0.16b, v3.16b; ${op} v0.${arr}, v1.${arr}, ${op === 'sri' && sh === '#63' ? '#64' : sh}`;
+  })),
+  'mov v0.16b, v3.16b; sli d0, d1, #0', 'mov v0.16b, v3.16b; sri d0, d1, #64', 'mov v0.16b, v3.16b; sri v0.16b, v1.16b, #8', 'mov v0.16b, v3.16b; sli v0.4s, v1.4s, #0',
+  'shll v0.8h, v1.8b, #8', 'shll2 v0.4s, v1.8h, #16', 'shll v0.2d, v1.2s, #32',
+];
 
 const intBlocks: Block[] = [
   ...['scvtf', 'ucvtf'].flatMap((op) => [
@@ -92,7 +142,7 @@ const intBlocks: Block[] = [
   ].map((insn) => ({ table: 'I' as Table, insn })),
 ];
 
-export const BLOCKS: Block[] = [...scalarBlocks('D'), ...scalarBlocks('S'), ...intBlocks];
+export const BLOCKS: Block[] = [...scalarBlocks('D'), ...scalarBlocks('S'), ...intBlocks, ...moreIntBlocks.map((insn) => ({ table: 'I' as Table, insn }))];
 
 // ---- input tables ----------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@
 import { r64 } from '../../../bits/int64.ts';
 import type { CpuState } from '../../../cpu/state.ts';
 import type { Op } from '../../types.ts';
-import { A, B, D, load, R, store, storeScalar } from './lanes.ts';
+import { A, B, broadcast, D, load, R, store, storeScalar } from './lanes.ts';
 
 /** A lane function: operands a, b, the old destination lane d, and the lane width. */
 export type LaneFn = (a: number, b: number, d: number, esize: number) => number;
@@ -40,8 +40,9 @@ export const hi64 = (ah: number, al: number, bh: number, bl: number): boolean =>
 /**
  * `count` lanes of `esize` bits: V[d] = op(V[n], V[m], V[d]); a 64-bit (Q=0 or scalar) result clears the
  * upper half. `unary` rows do not read V[m]: their lane functions see b = 0 (the compares with #0).
+ * With `index` ≥ 0 every lane of V[m] is replaced by lane `index` (the by-element forms).
  */
-export function elementwise(d: number, n: number, m: number, esize: number, count: number, full: boolean, op: LaneOp, unary = false): Op {
+export function elementwise(d: number, n: number, m: number, esize: number, count: number, full: boolean, op: LaneOp, unary = false, index = -1): Op {
   if (esize === 64) {
     const fn = op.lane64!;
     const a = A.i32, b = B.i32, dd = D.i32, r = R.i32;
@@ -49,6 +50,7 @@ export function elementwise(d: number, n: number, m: number, esize: number, coun
       load(s, n, A);
       if (unary) B.clear();
       else load(s, m, B);
+      if (index >= 0) broadcast(B, 64, index);
       load(s, d, D);
       for (let i = 0; i < 2 * count; i += 2) {
         fn(a[i + 1], a[i], b[i + 1], b[i], dd[i + 1], dd[i]);
@@ -65,6 +67,7 @@ export function elementwise(d: number, n: number, m: number, esize: number, coun
     load(s, n, A);
     if (unary) B.clear();
     else load(s, m, B);
+    if (index >= 0) broadcast(B, esize, index);
     load(s, d, D);
     for (let i = 0; i < count; i++) r[i] = fn(a[i], b[i], dd[i], esize);
     store(s, d, R, full);

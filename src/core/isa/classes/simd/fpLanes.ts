@@ -5,20 +5,24 @@
 import type { CpuState } from '../../../cpu/state.ts';
 import { DOUBLE, type Precision, res, SINGLE } from '../../../fp/arith.ts';
 import type { Op } from '../../types.ts';
-import { A, B, D, load, R, store } from './lanes.ts';
+import { A, B, broadcast, D, load, R, store } from './lanes.ts';
 
 /** Computes one lane from operand bits (a single as (bits, 0)) and leaves the result in `res`. */
 export type FpLaneFn = (s: CpuState, p: Precision, ahi: number, alo: number, bhi: number, blo: number, dhi: number, dlo: number) => void;
 
 export const precision = (double: number | boolean): Precision => (double ? DOUBLE : SINGLE);
 
-/** V[d] = fn(V[n], V[m], V[d]) lane by lane: `count` lanes of precision p; `full` keeps the upper 64 bits. */
-export function fpLanes(d: number, n: number, m: number, p: Precision, count: number, full: boolean, fn: FpLaneFn): Op {
+/**
+ * V[d] = fn(V[n], V[m], V[d]) lane by lane: `count` lanes of precision p; `full` keeps the upper 64 bits.
+ * With `index` ≥ 0 every lane of V[m] is replaced by lane `index` (the by-element forms).
+ */
+export function fpLanes(d: number, n: number, m: number, p: Precision, count: number, full: boolean, fn: FpLaneFn, index = -1): Op {
   const a = A.i32, b = B.i32, dd = D.i32, r = R.i32;
   if (p.single) {
     return (s) => {
       load(s, n, A);
       load(s, m, B);
+      if (index >= 0) broadcast(B, 32, index);
       load(s, d, D);
       r[1] = 0;
       for (let i = 0; i < count; i++) {
@@ -32,6 +36,7 @@ export function fpLanes(d: number, n: number, m: number, p: Precision, count: nu
   return (s) => {
     load(s, n, A);
     load(s, m, B);
+    if (index >= 0) broadcast(B, 64, index);
     load(s, d, D);
     for (let i = 0; i < 2 * count; i += 2) {
       fn(s, p, a[i + 1], a[i], b[i + 1], b[i], dd[i + 1], dd[i]);

@@ -1,11 +1,12 @@
 /**
  * Advanced SIMD integer data processing (Arm ARM C4.1.6): three same, two-register miscellaneous, across
- * lanes, and their scalar (D register) forms.
+ * lanes, multiply by element, and their scalar (D register) forms.
  */
-import { cls32, r64, rbit32 } from '../../../bits/int64.ts';
+import { asr64, cls32, lsr64, r64, rbit32, shl64 } from '../../../bits/int64.ts';
 import type { Fields, InsnDef, Op } from '../../types.ts';
-import { add64, elementwise, gt64, hi64, type LaneOp, mask64, pairwise, permute, reduce, sub64 } from './elementwise.ts';
-import { A, load, R, store, storeScalar } from './lanes.ts';
+import { add64, elementwise, gt64, hi64, type LaneOp, mask64, pairwise, permute, reduce, storeNumber, sub64 } from './elementwise.ts';
+import { A, B, D, load, R, store, storeScalar } from './lanes.ts';
+import { elementIndex, elementRegister, polyMul8 } from './long.ts';
 
 const bits = (v: number, width: number): string => v.toString(2).padStart(width, '0');
 /** Whether (size, Q) names an arrangement the row accepts: `sizes` is a bit mask, and 1D is never valid. */
@@ -44,14 +45,116 @@ interface ElementDef {
   op: LaneOp;
   /** Allowed element sizes, as a bit mask over size = 0..3. */
   sizes: number;
+  /** The scalar form exists only for 64-bit elements (the shifts by register); otherwise for every size. */
+  scalarOnly64?: boolean;
+  /** Saturates, setting FPSR.QC. */
+  saturating?: boolean;
 }
 
 const ALL = 0b1111, NO64 = 0b0111;
+
+/**
+ * SSHL/USHL/SRSHL/URSHL: shift by the signed low byte of b, left when positive, right when negative;
+ * `round` adds 2^(k−1) before a right shift by k, computed as (a >> k) + bit k−1 of a so nothing overflows.
+ */
+function shiftByRegister(signed: boolean, round: boolean): LaneOp {
+  // Beyond the element size a plain shift leaves only the sign; a rounding one always gives 0.
+  const right = (a: number, k: number, esize: number): number => {
+    if (k > esize) return round || !signed ? 0 : a >> 31;
+    const shifted = k >= 32 ? (signed ? a >> 31 : 0) : signed ? a >> k : a >>> k;
+    return round ? shifted + ((k - 1 >= 32 ? (signed ? a >> 31 : 0) : a >>> (k - 1)) & 1) : shifted;
+  };
+  return {
+    signed,
+    lane: (a, b, _d, esize) => {
+      const sh = (b << 24) >> 24;
+      return sh >= 0 ? (sh >= esize ? 0 : a << sh) : right(a, -sh, esize);
+    },
+    lane64: (ah, al, _bh, bl) => {
+      const sh = (bl << 24) >> 24;
+      if (sh >= 64) r64.hi = r64.lo = 0;
+      else if (sh >= 0) shl64(ah, al, sh);
+      else if (-sh > 64) r64.hi = r64.lo = round || !signed ? 0 : ah >> 31;
+      else {
+        const k = -sh;
+        let bit = 0;
+        if (round) {
+          (signed ? asr64 : lsr64)(ah, al, k - 1);
+          bit = r64.lo & 1;
+        }
+        if (k === 64) r64.hi = r64.lo = signed ? ah >> 31 : 0;
+        else (signed ? asr64 : lsr64)(ah, al, k);
+        if (bit) add64(r64.hi, r64.lo, 0, 1);
+      }
+    },
+  };
+}
+
+/** Saturation of an exact result to `esize` bits, noting it for FPSR.QC (see withSaturation). */
+export const saturation = { hit: false };
+export function saturate(v: number, esize: number, signed: boolean): number {
+  const max = signed ? 2 ** (esize - 1) - 1 : 2 ** esize - 1, min = signed ? -(2 ** (esize - 1)) : 0;
+  if (v > max) {
+    saturation.hit = true;
+    return max;
+  }
+  if (v < min) {
+    saturation.hit = true;
+    return min;
+  }
+  return v;
+}
+
+/** FPSR.QC (bit 27), the cumulative saturation flag. */
+const QC = 1 << 27;
+/** Runs a saturating instruction and sets FPSR.QC when any lane saturated. */
+export function withSaturation(op: Op): Op {
+  return (s) => {
+    saturation.hit = false;
+    op(s);
+    if (saturation.hit) s.sys.FPSR |= BigInt(QC);
+  };
+}
+
+/** SQADD/UQADD/SQSUB/UQSUB: exact sum or difference saturated to the lane. */
+function saturatingArith(signed: boolean, subtract: boolean): LaneOp {
+  return {
+    signed,
+    lane: (a, b, _d, esize) => saturate(subtract ? a - b : a + b, esize, signed),
+    lane64: (ah, al, bh, bl) => {
+      if (subtract) sub64(ah, al, bh, bl);
+      else add64(ah, al, bh, bl);
+      const rh = r64.hi;
+      if (signed) {
+        // Signed overflow: the operands' signs (b negated for a subtraction) agree and the result's differs.
+        const overflow = subtract ? ((ah ^ bh) & (ah ^ rh)) < 0 : (~(ah ^ bh) & (ah ^ rh)) < 0;
+        if (!overflow) return;
+        saturation.hit = true;
+        r64.hi = ah < 0 ? -0x80000000 : 0x7fffffff;
+        r64.lo = ah < 0 ? 0 : -1;
+      } else {
+        const wrapped = subtract ? hi64(bh, bl, ah, al) : hi64(ah, al, rh, r64.lo);
+        if (!wrapped) return;
+        saturation.hit = true;
+        r64.hi = r64.lo = subtract ? 0 : -1;
+      }
+    },
+  };
+}
 
 const THREE_SAME: ElementDef[] = [
   { name: 'add', u: 0, opcode: 0b10000, op: ADD, sizes: ALL },
   { name: 'sub', u: 1, opcode: 0b10000, op: SUB, sizes: ALL },
   { name: 'mul', u: 0, opcode: 0b10011, op: plain(false, (a, b) => Math.imul(a, b)), sizes: NO64 },
+  { name: 'pmul', u: 1, opcode: 0b10011, op: plain(false, polyMul8), sizes: 0b0001 },
+  { name: 'sshl', u: 0, opcode: 0b01000, op: shiftByRegister(true, false), sizes: ALL, scalarOnly64: true },
+  { name: 'ushl', u: 1, opcode: 0b01000, op: shiftByRegister(false, false), sizes: ALL, scalarOnly64: true },
+  { name: 'srshl', u: 0, opcode: 0b01010, op: shiftByRegister(true, true), sizes: ALL, scalarOnly64: true },
+  { name: 'urshl', u: 1, opcode: 0b01010, op: shiftByRegister(false, true), sizes: ALL, scalarOnly64: true },
+  { name: 'sqadd', u: 0, opcode: 0b00001, op: saturatingArith(true, false), sizes: ALL, saturating: true },
+  { name: 'uqadd', u: 1, opcode: 0b00001, op: saturatingArith(false, false), sizes: ALL, saturating: true },
+  { name: 'sqsub', u: 0, opcode: 0b00101, op: saturatingArith(true, true), sizes: ALL, saturating: true },
+  { name: 'uqsub', u: 1, opcode: 0b00101, op: saturatingArith(false, true), sizes: ALL, saturating: true },
   { name: 'mla', u: 0, opcode: 0b10010, op: plain(false, (a, b, d) => d + Math.imul(a, b)), sizes: NO64 },
   { name: 'mls', u: 1, opcode: 0b10010, op: plain(false, (a, b, d) => d - Math.imul(a, b)), sizes: NO64 },
   { name: 'cmeq', u: 1, opcode: 0b10001, op: CMEQ, sizes: ALL },
@@ -116,6 +219,19 @@ const POPCOUNT = (x: number): number => {
 const vectorOp = (f: Fields, op: LaneOp, unary = false): Op =>
   elementwise(f.d, f.n, f.m ?? 0, 8 << f.z, (f.q ? 128 : 64) >> (3 + f.z), f.q === 1, op, unary);
 
+/** A scalar integer operation on B, H, S or D registers: lane 0 only, the rest of V[d] zeroed. */
+function scalarOp(d: number, n: number, m: number, esize: number, op: LaneOp, unary = false): Op {
+  if (esize === 64) return elementwise(d, n, m, 64, 1, false, op, unary);
+  const a = A.ints(esize, op.signed), b = B.ints(esize, op.signed), fn = op.lane;
+  return (s) => {
+    load(s, n, A);
+    if (unary) B.clear();
+    else load(s, m, B);
+    storeNumber(s, d, fn(a[0], b[0], 0, esize), esize);
+    s.pc += 4;
+  };
+}
+
 /** REV16/REV32/REV64: reverse the `esize` elements within each `container`-bit container. */
 function reverse(f: Fields, container: number): Op {
   const esize = 8 << f.z, count = (f.q ? 128 : 64) / esize, flip = container / esize - 1;
@@ -129,23 +245,47 @@ function extractNarrow(f: Fields): Op {
   return permute(f.d, f.d, f.n, esize, table, f.q === 1);
 }
 
-/** SADDLP/UADDLP: adjacent pairs added into elements twice as wide. */
-function addLongPairwise(f: Fields, signed: boolean): Op {
+/** SADDLP/UADDLP: adjacent pairs added into elements twice as wide; SADALP/UADALP add them into V[d]. */
+function addLongPairwise(f: Fields, signed: boolean, accumulate: boolean): Op {
   const esize = 8 << f.z, count = (f.q ? 64 : 32) / esize, a = A.ints(esize, signed);
-  const r = esize === 32 ? null : R.ints(2 * esize, signed);
+  const r = esize === 32 ? null : R.ints(2 * esize, signed), dd = esize === 32 ? null : D.ints(2 * esize, signed);
   return (s) => {
     load(s, f.n, A);
+    load(s, f.d, D);
     for (let i = 0; i < count; i++) {
       const v = a[2 * i] + a[2 * i + 1];
-      if (r) r[i] = v;
+      if (r) r[i] = accumulate ? dd![i] + v : v;
       else {
-        R.i32[2 * i] = v | 0;
-        R.i32[2 * i + 1] = Math.floor(v / 4294967296) | 0;
+        const hi = Math.floor(v / 4294967296);
+        if (accumulate) add64(D.i32[2 * i + 1], D.i32[2 * i], hi | 0, v | 0);
+        R.i32[2 * i] = accumulate ? r64.lo : v | 0;
+        R.i32[2 * i + 1] = accumulate ? r64.hi : hi | 0;
       }
     }
     store(s, f.d, R, f.q === 1);
     s.pc += 4;
   };
+}
+
+/**
+ * SQXTN/UQXTN/SQXTUN(2): each wide element saturated to half its width (`signedSource`: the source is
+ * signed; `signedResult`: to a signed range). The scalar form narrows lane 0 and zeroes the rest.
+ */
+function saturatingNarrow(f: Fields, signedSource: boolean, signedResult: boolean, scalar = false): Op {
+  const esize = 8 << f.z, count = scalar ? 1 : 64 / esize, upper = f.q === 1, first = upper ? count : 0, d = f.d, n = f.n;
+  const wide = esize < 32 ? A.ints(2 * esize, signedSource) : null, r = R.ints(esize, signedResult);
+  return withSaturation((s) => {
+    load(s, n, A);
+    if (upper) load(s, d, R);
+    else R.clear();
+    for (let i = 0; i < count; i++) {
+      // A 64-bit source element as an exact double is enough to decide saturation, and exact when it does not saturate.
+      const hi = A.i32[2 * i + 1], v = wide ? wide[i] : (signedSource ? hi : hi >>> 0) * 4294967296 + (A.i32[2 * i] >>> 0);
+      r[first + i] = saturate(v, esize, signedResult);
+    }
+    store(s, d, R, upper);
+    s.pc += 4;
+  });
 }
 
 /** ADDP (scalar): the two 64-bit lanes of V[n] added. */
@@ -171,7 +311,13 @@ const threeSameRows: InsnDef[] = THREE_SAME.flatMap((e): InsnDef[] => {
     id: `${e.name.toUpperCase()}_v`, pattern: threeSame(e.u, 'zz', e.opcode), syntax: `${e.name} ${V3}`,
     when: arrangementOk(e.sizes), exec: (f) => vectorOp(f, e.op),
   }];
-  if (e.sizes === ALL) {
+  if (e.saturating) {
+    rows[0].exec = (f) => withSaturation(vectorOp(f, e.op));
+    rows.push({
+      id: `${e.name.toUpperCase()}_s`, pattern: `01${e.u}11110zz1mmmmm${bits(e.opcode, 5)}1nnnnnddddd`, syntax: `${e.name} {Fsz:dz}, {Fsz:nz}, {Fsz:mz}`,
+      exec: (f) => withSaturation(scalarOp(f.d, f.n, f.m, 8 << f.z, e.op)),
+    });
+  } else if (e.sizes === ALL) {
     rows.push({
       id: `${e.name.toUpperCase()}_d`, pattern: scalarThree(e.u, e.opcode), syntax: `${e.name} {Fd:d}, {Fd:n}, {Fd:m}`,
       exec: (f) => elementwise(f.d, f.n, f.m, 64, 1, false, e.op),
@@ -222,8 +368,21 @@ const twoMiscRows: InsnDef[] = [
   { id: 'REV16_v', pattern: twoMisc(0, 'zz', 0b00001), syntax: 'rev16 {Vsz:dqz}, {Vsz:nqz}', when: arrangementOk(0b0001), exec: (f) => reverse(f, 16) },
   { id: 'XTN_v', pattern: '0q001110zz100001001010nnnnnddddd', syntax: 'xtn {Vsz:dqz}, {Vwide:nz}', when: (f) => f.z < 3 && f.q === 0, exec: extractNarrow },
   { id: 'XTN2_v', pattern: '0q001110zz100001001010nnnnnddddd', syntax: 'xtn2 {Vsz:dqz}, {Vwide:nz}', when: (f) => f.z < 3 && f.q === 1, exec: extractNarrow },
-  { id: 'SADDLP_v', pattern: twoMisc(0, 'zz', 0b00010), syntax: 'saddlp {VszUp:dqz}, {Vsz:nqz}', when: (f) => f.z < 3, exec: (f) => addLongPairwise(f, true) },
-  { id: 'UADDLP_v', pattern: twoMisc(1, 'zz', 0b00010), syntax: 'uaddlp {VszUp:dqz}, {Vsz:nqz}', when: (f) => f.z < 3, exec: (f) => addLongPairwise(f, false) },
+  ...(['saddlp', 'uaddlp', 'sadalp', 'uadalp'] as const).map((name, k): InsnDef => ({
+    id: `${name.toUpperCase()}_v`, pattern: twoMisc(k & 1, 'zz', k < 2 ? 0b00010 : 0b00110), syntax: `${name} {VszUp:dqz}, {Vsz:nqz}`,
+    when: (f) => f.z < 3, exec: (f) => addLongPairwise(f, (k & 1) === 0, k >= 2),
+  })),
+  ...(['sqxtn', 'uqxtn', 'sqxtun'] as const).flatMap((name, k): InsnDef[] => {
+    const [u, opcode] = k === 2 ? [1, 0b10010] : [k, 0b10100];
+    return [
+      ...['', '2'].map((two, q): InsnDef => ({
+        id: `${name.toUpperCase()}${two}_v`, pattern: twoMisc(u, 'zz', opcode), syntax: `${name}${two} {Vsz:dqz}, {Vwide:nz}`,
+        when: (f) => f.z < 3 && f.q === q, exec: (f) => saturatingNarrow(f, k !== 1, k === 0),
+      })),
+      { id: `${name.toUpperCase()}_s`, pattern: `01${u}11110zz10000${bits(opcode, 5)}10nnnnnddddd`, syntax: `${name} {Fsz:dz}, {Fwide:nz}`,
+        when: (f) => f.z < 3, exec: (f) => saturatingNarrow({ ...f, q: 0 }, k !== 1, k === 0, true) },
+    ];
+  }),
 ];
 
 /** Across lanes: 8B/16B/4H/8H/4S (2S and 64-bit elements are reserved). */
@@ -246,4 +405,14 @@ const acrossRows: InsnDef[] = [
   across('uminv', 1, 0b11010, false, false, min),
 ];
 
-export const rows: InsnDef[] = [...threeSameRows, ...pairwiseRows, ...logicalRows, ...twoMiscRows, ...acrossRows];
+/** MUL, MLA and MLS by element: H (size 01) or S (size 10) elements, the lane ops of the three-same rows. */
+const byElementRows: InsnDef[] = ([['mul', 0, 0b1000], ['mla', 1, 0b0000], ['mls', 1, 0b0100]] as const).map(([name, u, opcode]): InsnDef => {
+  const op = THREE_SAME.find((e) => e.name === name)!.op;
+  return {
+    id: `${name.toUpperCase()}_elem_v`, pattern: `0q${u}01111zzLMkkkk${bits(opcode, 4)}H0nnnnnddddd`, syntax: `${name} {Vsz:dqz}, {Vsz:nqz}, {ElemI:kMLHz}`,
+    when: (f) => f.z === 1 || f.z === 2,
+    exec: (f) => elementwise(f.d, f.n, elementRegister(f), 8 << f.z, (f.q ? 128 : 64) >> (3 + f.z), f.q === 1, op, false, elementIndex(f)),
+  };
+});
+
+export const rows: InsnDef[] = [...threeSameRows, ...pairwiseRows, ...logicalRows, ...twoMiscRows, ...acrossRows, ...byElementRows];

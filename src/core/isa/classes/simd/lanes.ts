@@ -81,3 +81,18 @@ export function writeLane(s: CpuState, reg: number, e: number, esize: number, lo
     }
   }
 }
+
+/** Copies lane `index` of `esize` bits to every lane (the indexed-element operand of the by-element forms). */
+export function broadcast(l: Lanes, esize: number, index: number): void {
+  const w = l.i32;
+  if (esize === 64) {
+    const lo = w[2 * index], hi = w[2 * index + 1];
+    w[0] = w[2] = lo;
+    w[1] = w[3] = hi;
+  } else if (esize === 32) {
+    w[0] = w[1] = w[2] = w[3] = w[index];
+  } else {
+    const h = l.u16[index];
+    w[0] = w[1] = w[2] = w[3] = h | (h << 16);
+  }
+}

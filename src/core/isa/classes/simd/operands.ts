@@ -130,6 +130,10 @@ const kinds: Record<string, OperandKind> = {
   Fp: enumerated((f, l) => `${f[l[1]] ? 'd' : 's'}${one(f, l)}`, true),
   /** Floating-point vector 2S/4S/2D by sz and Q: letters register, Q, sz. */
   Vfp: vector((f, l) => ARRANGEMENTS[((2 + f[l[2]]) << 1) | f[l[1]]]),
+  /** The narrow side of FCVTN/FCVTL, 4H/8H (sz 0) or 2S/4S (sz 1): letters register, Q, sz. */
+  VfpNarrow: vector((f, l) => ARRANGEMENTS[((1 + f[l[2]]) << 1) | f[l[1]]]),
+  /** The wide side of FCVTN/FCVTL, 4S (sz 0) or 2D (sz 1): letters register, sz. */
+  VfpWide: vector((f, l) => (f[l[1]] ? '2d' : '4s')),
   /** The pair of a scalar pairwise operation, 2S or 2D by sz: letters register, sz. */
   Vpair: vector((f, l) => (f[l[1]] ? '2d' : '2s')),
   /** Twice-as-wide full vector (the long side of SHLL/XTN-style pairs): letters register, size. */
@@ -158,6 +162,22 @@ const kinds: Record<string, OperandKind> = {
   Fsz: enumerated((f, l) => `${ELEMENT_LETTERS[f[l[1]]]}${one(f, l)}`, true),
   /** Scalar one size wider than the size field (UADDLV): letters register, size. */
   Fwide: enumerated((f, l) => `${ELEMENT_LETTERS[f[l[1]] + 1]}${one(f, l)}`, true),
+  /**
+   * The indexed element of the integer by-element forms: letters Rm (4 bits), M, L, H, size. An H element
+   * takes its register from Rm alone and its index from H:L:M; an S element its register from M:Rm and
+   * its index from H:L.
+   */
+  ElemI: immediate((f, l) => {
+    const [rm, m, lo, h, size] = [...l].map((x) => f[x]);
+    if (size === 1) return `v${rm}.h[${(h << 2) | (lo << 1) | m}]`;
+    return size === 2 ? `v${(m << 4) | rm}.s[${(h << 1) | lo}]` : null;
+  }),
+  /** The indexed element of the floating-point by-element forms: letters Rm, M, L, H, sz (S: index H:L, D: index H). */
+  ElemF: immediate((f, l) => {
+    const [rm, m, lo, h, sz] = [...l].map((x) => f[x]);
+    if (sz === 0) return `v${(m << 4) | rm}.s[${(h << 1) | lo}]`;
+    return lo === 0 ? `v${(m << 4) | rm}.d[${h}]` : null;
+  }),
   /** TBL/TBX table: `{ v<n>.16b, ... }` with len+1 consecutive registers (modulo 32): letters register, len. */
   Table: enumerated((f, l) => {
     const regs = Array.from({ length: f[l[1]] + 1 }, (_, i) => `v${(one(f, l) + i) % 32}.16b`);

@@ -1,6 +1,7 @@
 /**
- * Advanced SIMD shift by immediate, vector and scalar (Arm ARM C4.1.6): SSHR, USHR, SSRA, USRA, SHL, SHRN,
- * SSHLL/USHLL (UXTL/SXTL print as USHLL/SSHLL #0, as llvm-mc does). The element size is the position of
+ * Advanced SIMD shift by immediate, vector and scalar (Arm ARM C4.1.6): SSHR, USHR, SSRA, USRA and their
+ * rounding forms SRSHR, URSHR, SRSRA, URSRA, SHL, SLI, SRI, SHRN, RSHRN, SSHLL/USHLL (UXTL/SXTL print as
+ * USHLL/SSHLL #0, as llvm-mc does), and SHLL of the two-register misc group. The element size is the position of
  * the highest set bit of immh, so each size has its own row; the shift field is the rest of immh:immb.
  * The fixed-point conversions of this group live with the floating-point rows (fpVector.ts).
  */
@@ -13,20 +14,58 @@ import { A, load, R, store } from './lanes.ts';
 export const SHIFT_FIELD = ['0001iii', '001iiii', '01iiiii', '1iiiiii'];
 const opBits = (opcode: number): string => opcode.toString(2).padStart(5, '0');
 
-/** Lane shift right by sh (1..esize), arithmetic or logical, then optionally accumulated into d. */
-function shiftRight(sh: number, signed: boolean, accumulate: boolean): LaneOp {
-  const big = sh >= 32;
+/**
+ * Lane shift right by sh (1..esize), arithmetic or logical, then optionally accumulated into d. `round`
+ * adds 2^(sh−1) first, computed as (a >> sh) + bit sh−1 of a so that nothing overflows.
+ */
+function shiftRight(sh: number, signed: boolean, accumulate: boolean, round = false): LaneOp {
+  const by = (a: number, k: number): number => (k >= 32 ? (signed ? a >> 31 : 0) : signed ? a >> k : a >>> k);
+  const roundBit = (a: number): number => (round ? (a >>> (sh - 1)) & 1 : 0);
+  const shift64 = (ah: number, al: number, k: number): void => {
+    if (k === 64) r64.hi = r64.lo = signed ? ah >> 31 : 0;
+    else if (signed) asr64(ah, al, k);
+    else lsr64(ah, al, k);
+  };
   return {
     signed,
-    lane: signed
-      ? (a, _b, d) => (big ? a >> 31 : a >> sh) + (accumulate ? d : 0)
-      : (a, _b, d) => (big ? 0 : a >>> sh) + (accumulate ? d : 0),
+    lane: (a, _b, d) => by(a, sh) + roundBit(a) + (accumulate ? d : 0),
     lane64: (ah, al, _bh, _bl, dh, dl) => {
-      if (sh === 64) {
-        r64.hi = r64.lo = signed ? ah >> 31 : 0;
-      } else if (signed) asr64(ah, al, sh);
-      else lsr64(ah, al, sh);
+      let bit = 0;
+      if (round) {
+        shift64(ah, al, sh - 1);
+        bit = r64.lo & 1;
+      }
+      shift64(ah, al, sh);
+      if (bit) add64(r64.hi, r64.lo, 0, 1);
       if (accumulate) add64(r64.hi, r64.lo, dh, dl);
+    },
+  };
+}
+
+/**
+ * SLI/SRI: the shifted element inserted into d, keeping the bits of d that the shift leaves free
+ * (the low sh bits for SLI, the high sh bits for SRI).
+ */
+function shiftInsert(sh: number, left: boolean): LaneOp {
+  return {
+    signed: false,
+    lane: (a, _b, d, esize) => {
+      const ones = esize === 32 ? -1 : (1 << esize) - 1;
+      if (left) return sh >= 32 ? d : (a << sh) | (d & ~(ones << sh));
+      if (sh >= esize) return d;
+      const kept = ~(ones >>> sh) & ones;
+      return (a >>> sh) | (d & kept);
+    },
+    lane64: (ah, al, _bh, _bl, dh, dl) => {
+      if (left) shl64(-1, -1, sh);
+      else if (sh === 64) r64.hi = r64.lo = 0;
+      else lsr64(-1, -1, sh);
+      const mh = r64.hi, ml = r64.lo;
+      if (left) shl64(ah, al, sh);
+      else if (sh === 64) r64.hi = r64.lo = 0;
+      else lsr64(ah, al, sh);
+      r64.hi = (r64.hi & mh) | (dh & ~mh);
+      r64.lo = (r64.lo & ml) | (dl & ~ml);
     },
   };
 }
@@ -37,8 +76,11 @@ const shiftLeft = (sh: number): LaneOp => ({
   lane64: (ah, al) => shl64(ah, al, sh),
 });
 
-/** SHRN/SHRN2: each wide element shifted right and narrowed; SHRN2 fills the upper half and keeps the lower. */
-function shiftRightNarrow(d: number, n: number, esize: number, sh: number, upper: boolean): Op {
+/**
+ * SHRN/SHRN2: each wide element shifted right and narrowed; SHRN2 fills the upper half and keeps the lower.
+ * RSHRN/RSHRN2 round (add 2^(sh−1) first, as bit sh−1 of the element).
+ */
+function shiftRightNarrow(d: number, n: number, esize: number, sh: number, upper: boolean, round = false): Op {
   const count = 64 / esize;
   const wideLanes = esize === 32 ? null : A.ints(2 * esize, false);
   const r = R.ints(esize, false);
@@ -47,10 +89,11 @@ function shiftRightNarrow(d: number, n: number, esize: number, sh: number, upper
     if (upper) load(s, d, R);
     const base = upper ? count : 0;
     for (let i = 0; i < count; i++) {
-      if (wideLanes) r[base + i] = wideLanes[i] >>> sh;
+      if (wideLanes) r[base + i] = (wideLanes[i] >>> sh) + (round ? (wideLanes[i] >>> (sh - 1)) & 1 : 0);
       else {
+        const bit = round ? (lsr64(A.i32[2 * i + 1], A.i32[2 * i], sh - 1), r64.lo & 1) : 0;
         lsr64(A.i32[2 * i + 1], A.i32[2 * i], sh);
-        r[base + i] = r64.lo;
+        r[base + i] = r64.lo + bit;
       }
     }
     store(s, d, R, upper);
@@ -83,11 +126,15 @@ function shiftLeftLong(f: Fields, size: number, sh: number, signed: boolean): Op
 const WIDE = ['8h', '4s', '2d'];
 const vq = (size: number): string => `Vq${8 << size}`;
 
-const rightShifts: { name: string; u: number; opcode: number; signed: boolean; accumulate: boolean }[] = [
+const rightShifts: { name: string; u: number; opcode: number; signed: boolean; accumulate: boolean; round?: boolean }[] = [
   { name: 'sshr', u: 0, opcode: 0b00000, signed: true, accumulate: false },
   { name: 'ushr', u: 1, opcode: 0b00000, signed: false, accumulate: false },
   { name: 'ssra', u: 0, opcode: 0b00010, signed: true, accumulate: true },
   { name: 'usra', u: 1, opcode: 0b00010, signed: false, accumulate: true },
+  { name: 'srshr', u: 0, opcode: 0b00100, signed: true, accumulate: false, round: true },
+  { name: 'urshr', u: 1, opcode: 0b00100, signed: false, accumulate: false, round: true },
+  { name: 'srsra', u: 0, opcode: 0b00110, signed: true, accumulate: true, round: true },
+  { name: 'ursra', u: 1, opcode: 0b00110, signed: false, accumulate: true, round: true },
 ];
 
 const vectorRows = (size: number): InsnDef[] => {
@@ -99,18 +146,26 @@ const vectorRows = (size: number): InsnDef[] => {
     ...rightShifts.map((r): InsnDef => ({
       id: `${r.name.toUpperCase()}_v${esize}`, pattern: pattern('q', r.u, r.opcode), when: qOk,
       syntax: `${r.name} {${v}:dq}, {${v}:nq}, {ShR:i}`,
-      exec: (f) => elementwise(f.d, f.n, 0, esize, lanes(f), f.q === 1, shiftRight(esize - f.i, r.signed, r.accumulate), true),
+      exec: (f) => elementwise(f.d, f.n, 0, esize, lanes(f), f.q === 1, shiftRight(esize - f.i, r.signed, r.accumulate, r.round), true),
     })),
     { id: `SHL_v${esize}`, pattern: pattern('q', 0, 0b01010), when: qOk, syntax: `shl {${v}:dq}, {${v}:nq}, {U:i}`,
       exec: (f) => elementwise(f.d, f.n, 0, esize, lanes(f), f.q === 1, shiftLeft(f.i), true) },
+    { id: `SLI_v${esize}`, pattern: pattern('q', 1, 0b01010), when: qOk, syntax: `sli {${v}:dq}, {${v}:nq}, {U:i}`,
+      exec: (f) => elementwise(f.d, f.n, 0, esize, lanes(f), f.q === 1, shiftInsert(f.i, true), true) },
+    { id: `SRI_v${esize}`, pattern: pattern('q', 1, 0b01000), when: qOk, syntax: `sri {${v}:dq}, {${v}:nq}, {ShR:i}`,
+      exec: (f) => elementwise(f.d, f.n, 0, esize, lanes(f), f.q === 1, shiftInsert(esize - f.i, false), true) },
   ];
   if (size === 3) return rows;
   const wide = `V${WIDE[size]}`;
   for (const [q, suffix] of [[0, ''], [1, '2']] as const) {
     const upper = (f: Fields) => f.q === q;
     rows.push(
-      { id: `SHRN${suffix}_v${esize}`, pattern: pattern('q', 0, 0b10000), syntax: `shrn${suffix} {${v}:dq}, {${wide}:n}, {ShR:i}`, when: upper,
-        exec: (f) => shiftRightNarrow(f.d, f.n, esize, esize - f.i, q === 1) },
+      ...(['', 'r'] as const).map((r, round): InsnDef => ({
+        id: `${r.toUpperCase()}SHRN${suffix}_v${esize}`, pattern: pattern('q', 0, 0b10000 | round), syntax: `${r}shrn${suffix} {${v}:dq}, {${wide}:n}, {ShR:i}`,
+        when: upper, exec: (f) => shiftRightNarrow(f.d, f.n, esize, esize - f.i, q === 1, round === 1),
+      })),
+      { id: `SHLL${suffix}_v${esize}`, pattern: `0q101110${['00', '01', '10'][size]}100001001110nnnnnddddd`, syntax: `shll${suffix} {${wide}:d}, {${v}:nq}, #${esize}`,
+        when: upper, exec: (f) => shiftLeftLong(f, size, esize, false) },
       ...(['s', 'u'] as const).map((sign, u): InsnDef => ({
         id: `${sign.toUpperCase()}SHLL${suffix}_v${esize}`, pattern: pattern('q', u, 0b10100), when: upper,
         syntax: `${sign}shll${suffix} {${wide}:d}, {${v}:nq}, {U:i}`,
@@ -130,10 +185,14 @@ const vectorRows = (size: number): InsnDef[] => {
 const scalarRows: InsnDef[] = [
   ...rightShifts.map((r): InsnDef => ({
     id: `${r.name.toUpperCase()}_d`, pattern: `01${r.u}1111101iiiiii${opBits(r.opcode)}1nnnnnddddd`, syntax: `${r.name} {Fd:d}, {Fd:n}, {ShR:i}`,
-    exec: (f) => elementwise(f.d, f.n, 0, 64, 1, false, shiftRight(64 - f.i, r.signed, r.accumulate), true),
+    exec: (f) => elementwise(f.d, f.n, 0, 64, 1, false, shiftRight(64 - f.i, r.signed, r.accumulate, r.round), true),
   })),
   { id: 'SHL_d', pattern: '0101111101iiiiii010101nnnnnddddd', syntax: 'shl {Fd:d}, {Fd:n}, {U:i}',
     exec: (f) => elementwise(f.d, f.n, 0, 64, 1, false, shiftLeft(f.i), true) },
+  { id: 'SLI_d', pattern: '0111111101iiiiii010101nnnnnddddd', syntax: 'sli {Fd:d}, {Fd:n}, {U:i}',
+    exec: (f) => elementwise(f.d, f.n, 0, 64, 1, false, shiftInsert(f.i, true), true) },
+  { id: 'SRI_d', pattern: '0111111101iiiiii010001nnnnnddddd', syntax: 'sri {Fd:d}, {Fd:n}, {ShR:i}',
+    exec: (f) => elementwise(f.d, f.n, 0, 64, 1, false, shiftInsert(64 - f.i, false), true) },
 ];
 
 export const rows: InsnDef[] = [...[0, 1, 2, 3].flatMap(vectorRows), ...scalarRows];
