@@ -162,6 +162,41 @@ describe('floating point', () => {
   });
 });
 
+describe('long, saturating and by-element forms', () => {
+  test('UMULL2 multiplies the upper halves exactly; SMLAL of 32-bit lanes accumulates a 64-bit product', () => {
+    const r = run('umull2 v0.2d, v1.4s, v2.4s\nsmlal v3.2d, v4.2s, v5.2s', {
+      1: 0x00000002_ffffffffn << 64n, 2: 0x00000003_ffffffffn << 64n, 3: (0xffffffffffffffffn << 64n) | 1n, 4: 0x00000003_80000000n, 5: 0xfffffffb_80000000n,
+    });
+    expect(r.v(0)).toBe((6n << 64n) | 0xfffffffe00000001n);
+    expect(r.v(3)).toBe((0xfffffffffffffff0n << 64n) | 0x4000000000000001n);
+  });
+
+  test('SQADD saturates and sets FPSR.QC; UQSUB stops at 0; a result that fits leaves QC clear', () => {
+    const QC = 1n << 27n;
+    const r = run('sqadd v0.16b, v1.16b, v2.16b\nuqsub v3.8h, v2.8h, v1.8h', { 1: 0x7fn, 2: 0x01n });
+    expect([r.v(0), r.v(3)]).toEqual([0x7fn, 0n]);
+    expect(FPSR(r.m) & QC).toBe(QC);
+    expect(FPSR(run('sqadd v0.4s, v1.4s, v2.4s', { 1: 5n, 2: 7n }).m) & QC).toBe(0n);
+  });
+
+  test('FMLA by element multiplies every lane of Vn by one lane of Vm', () => {
+    const lanes = (xs: number[]) => xs.reduce((acc, x, i) => acc | (f32(x) << BigInt(32 * i)), 0n);
+    const r = run('fmla v0.4s, v1.4s, v2.s[2]', { 0: lanes([1, 1, 1, 1]), 1: lanes([1, 2, 3, 4]), 2: lanes([0, 0, 10, 0]) });
+    expect(r.v(0)).toBe(lanes([11, 21, 31, 41]));
+  });
+
+  test('FRECPE and FRSQRTE give 8-bit estimates: 1/1.0 ≈ 0.998046875, 1/√1.0 ≈ 0.998046875', () => {
+    const r = run('frecpe s0, s1\nfrsqrte d2, d3', { 1: f32(1), 3: d64(1) });
+    expect([r.v(0), r.v(2)]).toEqual([f32(0.998046875), d64(0.998046875)]);
+  });
+
+  test('FCVTL widens the upper singles of FCVTL2 exactly; FCVTN2 keeps the lower half of Vd', () => {
+    const r = run('fcvtl2 v0.2d, v1.4s\nfcvtn2 v2.4s, v3.2d', { 1: (f32(-2.5) << 96n) | (f32(0.1) << 64n), 2: 0x1234n, 3: (d64(3) << 64n) | d64(0.5) });
+    expect(r.v(0)).toBe((d64(-2.5) << 64n) | d64(Math.fround(0.1)));
+    expect(r.v(2)).toBe((f32(3) << 96n) | (f32(0.5) << 64n) | 0x1234n);
+  });
+});
+
 describe('unallocated encodings', () => {
   test.each([
     ['ADD with the reserved 1D arrangement', 0x0ee18400],
