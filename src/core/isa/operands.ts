@@ -124,7 +124,26 @@ export function storeSigned(f: Fields, letters: string, v: number, ctx: OperandC
 
 export const CONDITIONS = ['eq', 'ne', 'hs', 'lo', 'mi', 'pl', 'vs', 'vc', 'hi', 'ls', 'ge', 'lt', 'gt', 'le', 'al', 'nv'];
 
+/** A scalar SIMD&FP register with a fixed prefix: `b0`..`b31`, `h`, `s`, `d`, `q`. */
+function fpScalar(prefix: string): OperandKind {
+  return {
+    print: (f, letters) => `${prefix}${one(f, letters)}`,
+    parse(text, letters, f) {
+      const t = parseRegToken(text);
+      const m = t && new RegExp(`^${prefix}([0-9]|[12][0-9]|3[01])$`).exec(t[0]);
+      if (!t || !m) return -1;
+      f[letters[0]] = Number(m[1]);
+      return t[1];
+    },
+  };
+}
+
 defineOperandKinds({
+  Fb: fpScalar('b'),
+  Fh: fpScalar('h'),
+  Fs: fpScalar('s'),
+  Fd: fpScalar('d'),
+  Fq: fpScalar('q'),
   X: gpr('x', false),
   W: gpr('w', false),
   XSP: gpr('x', true),

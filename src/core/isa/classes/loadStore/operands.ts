@@ -114,20 +114,6 @@ const prefetchOp: OperandKind = {
   },
 };
 
-/** A SIMD&FP scalar register `b0`..`q31`. */
-function fpRegister(prefix: string): OperandKind {
-  return {
-    print: (f, l) => `${prefix}${one(f, l)}`,
-    parse(text, l, f) {
-      const t = parseRegToken(text);
-      const m = t && new RegExp(`^${prefix}([0-9]|[12][0-9]|3[01])$`).exec(t[0]);
-      if (!t || !m) return -1;
-      f[l[0]] = Number(m[1]);
-      return t[1];
-    },
-  };
-}
-
 /** A consecutive register pair `x0, x1` of CASP (the first even; `x30, xzr` for 30). */
 function registerPair(width: 'x' | 'w'): OperandKind {
   const name = (r: number) => (r === 31 ? `${width}zr` : `${width}${r}`);
@@ -146,7 +132,6 @@ const kinds: Record<string, OperandKind> = { MemLit: literal, Prfop: prefetchOp,
 for (const scale of [1, 2, 4, 8, 16]) kinds[`MemOffU${scale}`] = optionalOffset(scale, false);
 for (const scale of [1, 4, 8, 16]) kinds[`MemOffS${scale}`] = optionalOffset(scale, true);
 for (let amount = 0; amount <= 4; amount++) kinds[`MemExt${amount}`] = registerOffset(amount);
-for (const p of ['b', 'h', 's', 'd', 'q']) kinds[`Ls${p.toUpperCase()}`] = fpRegister(p);
 defineOperandKinds(kinds);
 
 /** The register-offset `option` field value from the `o` field of the patterns. */

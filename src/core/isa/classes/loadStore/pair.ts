@@ -28,7 +28,7 @@ const FORMS: PairForm[] = [
   { opc: 0, v: 0, reg: 'W', bytes: 4, load: gpr.ldpw, store: gpr.stpw, loadName: 'ldp', nonTemporal: true },
   { opc: 1, v: 0, reg: 'X', bytes: 4, load: gpr.ldpsw, store: null, loadName: 'ldpsw', nonTemporal: false },
   { opc: 2, v: 0, reg: 'X', bytes: 8, load: gpr.ldpx, store: gpr.stpx, loadName: 'ldp', nonTemporal: true },
-  ...[['LsS', 4], ['LsD', 8], ['LsQ', 16]].map(([reg, bytes], opc): PairForm => ({
+  ...[['Fs', 4], ['Fd', 8], ['Fq', 16]].map(([reg, bytes], opc): PairForm => ({
     opc, v: 1, reg: reg as string, bytes: bytes as number, load: fpLoadPair(bytes as number), store: fpStorePair(bytes as number),
     loadName: 'ldp', nonTemporal: true,
   })),

@@ -19,7 +19,7 @@ interface Form {
   kind: 'load' | 'store' | 'prefetch';
   /** Mnemonic suffix after ldr/str/ldur/ldtr…: '', 'b', 'h', 'sb', 'sh', 'sw'. */
   suffix: string;
-  /** Operand kind of Rt: X, W, LsB…LsQ, or Prfop. */
+  /** Operand kind of Rt: X, W, Fb…Fq, or Prfop. */
   reg: string;
   bytes: number;
   xfer: Transfer;
@@ -40,10 +40,10 @@ const GPR: Form[] = [
 ];
 const PRFM: Form = { size: 3, v: 0, opc: 2, kind: 'prefetch', suffix: '', reg: 'Prfop', bytes: 8, xfer: gpr.ldrx };
 const FP: Form[] = [
-  fp(0, 0, 'store', 'LsB', 1), fp(0, 1, 'load', 'LsB', 1), fp(0, 2, 'store', 'LsQ', 16), fp(0, 3, 'load', 'LsQ', 16),
-  fp(1, 0, 'store', 'LsH', 2), fp(1, 1, 'load', 'LsH', 2),
-  fp(2, 0, 'store', 'LsS', 4), fp(2, 1, 'load', 'LsS', 4),
-  fp(3, 0, 'store', 'LsD', 8), fp(3, 1, 'load', 'LsD', 8),
+  fp(0, 0, 'store', 'Fb', 1), fp(0, 1, 'load', 'Fb', 1), fp(0, 2, 'store', 'Fq', 16), fp(0, 3, 'load', 'Fq', 16),
+  fp(1, 0, 'store', 'Fh', 2), fp(1, 1, 'load', 'Fh', 2),
+  fp(2, 0, 'store', 'Fs', 4), fp(2, 1, 'load', 'Fs', 4),
+  fp(3, 0, 'store', 'Fd', 8), fp(3, 1, 'load', 'Fd', 8),
 ];
 
 export const bin = (v: number, width: number): string => v.toString(2).padStart(width, '0');

@@ -78,20 +78,6 @@ const num: OperandKind = {
   },
 };
 
-/** A scalar SIMD&FP register with a fixed prefix (`b`, `h`, `s`, `d`, `q`). */
-function scalar(prefix: string): OperandKind {
-  return {
-    print: (f, l) => `${prefix}${one(f, l)}`,
-    parse(text, l, f) {
-      const t = parseRegToken(text);
-      const m = t && new RegExp(`^${prefix}([0-9]|[12][0-9]|3[01])$`).exec(t[0]);
-      if (!t || !m) return -1;
-      f[l[0]] = Number(m[1]);
-      return t[1];
-    },
-  };
-}
-
 /** An immediate printed by `show`, parsed by trying every field value. */
 const immediate = (show: (f: Fields, letters: string, ctx: OperandContext) => string | null): OperandKind => enumerated(show, false);
 
@@ -209,7 +195,6 @@ const kinds: Record<string, OperandKind> = {
   /** fbits of the scalar FP ↔ fixed-point conversions: 64 − scale. */
   FBits: immediate((f, l) => `#${64 - one(f, l)}`),
 };
-for (const p of ELEMENT_LETTERS) kinds[`F${p}`] = scalar(p);
 for (const a of ARRANGEMENTS) kinds[`V${a}`] = vector(() => a);
 /** Vector of a fixed element size with Q: `Vq8`..`Vq64`, letters register, Q. */
 for (let size = 0; size < 4; size++) kinds[`Vq${8 << size}`] = vector((f, l) => ARRANGEMENTS[(size << 1) | f[l[1]]]);
