@@ -293,3 +293,11 @@ describe('cache maintenance at EL0 (SCTLR_EL1.UCI = 1)', () => {
       expect(runFaulting(text, (m) => m.cpu.setX(1, BigInt(DATA))).info.kind).toBe('undefined');
     });
 });
+
+describe('PC alignment (register branches)', () => {
+  test('BLR to a misaligned address in the same page links, then takes a PC alignment fault there', () => {
+    const r = runSnippet('nop\nblr x1\nnop\nnop', (m) => m.cpu.setX(1, BigInt(CODE + 10)));
+    expect(r.exception?.info).toEqual({ kind: 'pcAlignment', pc: CODE + 10 });
+    expect(r.x(30)).toBe(BigInt(CODE + 8));
+  });
+});

@@ -6,7 +6,7 @@
 import { decode } from '../isa/table.ts';
 import type { Op } from '../isa/types.ts';
 import type { Frame } from '../mem/physmem.ts';
-import { PAGE_SIZE } from '../mem/physmem.ts';
+import { PAGE_MASK, PAGE_SIZE } from '../mem/physmem.ts';
 import type { Bus } from '../mmu/bus.ts';
 import { GuestException, undefinedInstruction } from './exceptions.ts';
 import type { CpuState } from './state.ts';
@@ -53,32 +53,33 @@ export interface RunResult {
  * aborts and Undefined; for SVC, executors advance the PC before throwing, like ELR after an SVC).
  */
 export function run(cpu: CpuState, bus: Bus, budget: number): RunResult {
-  let executed = 0;
+  const start = cpu.instret;
+  const end = start + budget;
   let frameBase = -1;
   let frame: Frame | null = null;
   let generation = -1;
   let ops: (Op | undefined)[] = [];
   try {
-    while (executed < budget) {
+    while (cpu.instret < end) {
       const pc = cpu.pc;
-      const base = pc - (pc % PAGE_SIZE);
-      if (base !== frameBase || frame!.codeGeneration !== generation) {
-        if (pc % 4 !== 0) throw new GuestException({ kind: 'pcAlignment', pc });
+      // pc < 2^53, so `& PAGE_MASK` (ToInt32) keeps its page offset exactly, without a float modulo.
+      const offset = pc & PAGE_MASK;
+      if (pc - offset !== frameBase || frame!.codeGeneration !== generation) {
+        if ((offset & 3) !== 0) throw new GuestException({ kind: 'pcAlignment', pc });
         frame = bus.fetchFrame(pc);
         ops = opsFor(bus, frame);
-        frameBase = base;
+        frameBase = pc - offset;
         generation = frame.codeGeneration;
       }
-      const slot = (pc % PAGE_SIZE) >> 2;
+      const slot = offset >> 2;
       let op = ops[slot];
-      if (op === undefined) op = ops[slot] = compileWord(frame!.view.getUint32(slot << 2, true));
+      if (op === undefined) op = ops[slot] = compileWord(frame!.view.getUint32(offset, true));
       op(cpu);
-      executed++;
       cpu.instret++;
     }
   } catch (e) {
-    if (e instanceof GuestException) return { executed, exception: e };
+    if (e instanceof GuestException) return { executed: cpu.instret - start, exception: e };
     throw e;
   }
-  return { executed, exception: null };
+  return { executed: cpu.instret - start, exception: null };
 }
