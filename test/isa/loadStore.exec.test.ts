@@ -521,6 +521,14 @@ describe('MTE tag checks of loads and stores', () => {
     expect([dataAbort(ld1.exception).va, getV(ld1.m, 0)]).toEqual([tagged(DATA + 16, 3), 9n]);
   });
 
+  test('a pair or Q load crossing into an unmapped page takes the translation fault before its first part records an asynchronous tag fault', () => {
+    for (const text of ['ldp x2, x3, [x1]', 'ldp w2, w3, [x1]', 'ldpsw x2, x3, [x1]', 'ldp d0, d1, [x1]', 'ldr q0, [x1]']) {
+      const bytes = /w2|sw/.test(text) ? 4 : 8;
+      const r = runSnippet(text, mte(5, 2, (m) => m.cpu.setX(1, tagged(DATA + 0x10000 - bytes, 5))));
+      expect([text, dataAbort(r.exception).type, r.m.cpu.sys.TFSRE0_EL1]).toEqual([text, 'translation', 0n]);
+    }
+  });
+
   test('exclusives and atomics with an SP base are unchecked; with another base they are checked', () => {
     for (const text of ['ldxr x0, [sp]', 'ldadd x2, x3, [sp]', 'cas x2, x3, [sp]', 'ldar x0, [sp]', 'ldtr x0, [sp]']) {
       expect(runSnippet(text, mte(5)).exception).toBeNull();

@@ -129,6 +129,18 @@ const setSx = (s: CpuState, t: number, v: number): void => {
   s.hi[t] = v >> 31;
 };
 
+/**
+ * Before the parts of a multi-part load whose footprint crosses into another page: translate and tag-check the
+ * whole footprint as one access, so that a fault on the second page comes before any tag-check effect of the
+ * first, such as an asynchronous fault recorded in TFSRE0_EL1 (MTE.md §2.6). Within one page the parts cannot
+ * differ in translation, so nothing is probed. Returns the tag-check flag for the parts (false once probed).
+ */
+export function probeLoad(s: CpuState, hi: number, lo: number, bytes: number, c: boolean): boolean {
+  if ((lo & 0xfff) + bytes <= 0x1000) return c;
+  s.bus.probe(hi, lo, bytes, AccessKind.Read, c);
+  return false;
+}
+
 export const gpr = {
   ldrb: ((s, t, _t2, hi, lo, c) => setW(s, t, s.bus.read8(hi, lo, c))) as Transfer,
   ldrh: ((s, t, _t2, hi, lo, c) => setW(s, t, s.bus.read16(hi, lo, c))) as Transfer,
@@ -151,21 +163,24 @@ export const gpr = {
    * LDP/LDPSW/LDXP: both reads complete before either register is written; Rt is written last, so
    * with Rt == Rt2 (CONSTRAINED UNPREDICTABLE) Rt's value wins, as under qemu.
    */
-  ldpw: ((s, t, t2, hi, lo, c) => {
+  ldpw: ((s, t, t2, hi, lo, checked) => {
+    const c = probeLoad(s, hi, lo, 8, checked);
     const a = s.bus.read32(hi, lo, c);
     const sum = (lo >>> 0) + 4;
     const b = s.bus.read32(carryHi(hi, sum), sum | 0, c);
     setW(s, t2, b);
     setW(s, t, a);
   }) as Transfer,
-  ldpsw: ((s, t, t2, hi, lo, c) => {
+  ldpsw: ((s, t, t2, hi, lo, checked) => {
+    const c = probeLoad(s, hi, lo, 8, checked);
     const a = s.bus.read32(hi, lo, c);
     const sum = (lo >>> 0) + 4;
     const b = s.bus.read32(carryHi(hi, sum), sum | 0, c);
     setSx(s, t2, b);
     setSx(s, t, a);
   }) as Transfer,
-  ldpx: ((s, t, t2, hi, lo, c) => {
+  ldpx: ((s, t, t2, hi, lo, checked) => {
+    const c = probeLoad(s, hi, lo, 16, checked);
     const alo = s.bus.read64(hi, lo, c);
     const ahi = s.bus.rhi;
     const sum = (lo >>> 0) + 8;

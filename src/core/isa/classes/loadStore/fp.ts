@@ -4,7 +4,7 @@
  */
 import type { CpuState } from '../../../cpu/state.ts';
 import { AccessKind } from '../../../mte/check.ts';
-import { carryHi, type Transfer } from './access.ts';
+import { carryHi, probeLoad, type Transfer } from './access.ts';
 
 /** Words read by a transfer, held until every access has succeeded (no allocation per access). */
 const staged = new Int32Array(8);
@@ -56,7 +56,7 @@ function store(s: CpuState, t: number, hi: number, lo: number, bytes: number, c:
 
 export function fpLoad(bytes: number): Transfer {
   return (s, t, _t2, hi, lo, c) => {
-    stage(s, hi, lo, bytes, c, 0);
+    stage(s, hi, lo, bytes, bytes === 16 ? probeLoad(s, hi, lo, 16, c) : c, 0);
     commit(s, t, 0);
   };
 }
@@ -70,7 +70,8 @@ export function fpStore(bytes: number): Transfer {
 }
 
 export function fpLoadPair(bytes: number): Transfer {
-  return (s, t, t2, hi, lo, c) => {
+  return (s, t, t2, hi, lo, checked) => {
+    const c = probeLoad(s, hi, lo, 2 * bytes, checked);
     stage(s, hi, lo, bytes, c, 0);
     const sum = (lo >>> 0) + bytes;
     stage(s, carryHi(hi, sum), sum | 0, bytes, c, 4);
