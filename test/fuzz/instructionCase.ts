@@ -48,9 +48,15 @@ export interface InstructionCase {
 
 const int32 = fc.integer({ min: -0x8000_0000, max: 0x7fff_ffff });
 
+/** An offset anywhere in and just around a region, or within 64 bytes of one of its page boundaries (accesses that cross them). */
+const offset = fc.oneof(
+  fc.integer({ min: -64, max: 4 * PAGE_SIZE + 64 }),
+  fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: -64, max: 64 })).map(([page, delta]) => page * PAGE_SIZE + delta),
+);
+
 /** Addresses in and just around each region, with any pointer tag and occasionally bits 63:60 set. */
 const pointer: fc.Arbitrary<Reg> = fc
-  .tuple(fc.constantFrom(...REGIONS), fc.integer({ min: -64, max: 4 * PAGE_SIZE + 64 }), fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 15 }))
+  .tuple(fc.constantFrom(...REGIONS), offset, fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 15 }))
   .map(([r, off, tag, top]) => {
     const va = r.base + (off % (r.size + 128));
     return [((top << 28) | (tag << 24) | Math.floor(va / 2 ** 32)) | 0, va | 0] as const;
@@ -149,7 +155,7 @@ export function buildMachine(c: InstructionCase): Machine {
 /** Exceptions an EL0 instruction may architecturally raise. */
 const ARCHITECTURAL = new Set<GuestExceptionKind['kind']>(['svc', 'brk', 'undefined', 'dataAbort', 'instructionAbort', 'pcAlignment', 'spAlignment']);
 /** Exceptions taken before the instruction changes anything: the machine must be exactly as it was. */
-const PRECISE = new Set<GuestExceptionKind['kind']>(['undefined', 'dataAbort', 'brk', 'spAlignment', 'pcAlignment']);
+const PRECISE = new Set<GuestExceptionKind['kind']>(['undefined', 'dataAbort', 'brk', 'spAlignment']);
 const FAULT_TYPES = new Set(['translation', 'accessFlag', 'permission', 'addressSize', 'alignment', 'tagCheck', 'noTagAccess']);
 
 /** Longest a single instruction may take before the emulator counts as stuck. */
@@ -193,10 +199,12 @@ function checkException(c: InstructionCase, m: Machine, e: GuestException): void
     if (m.cpu.pc !== CODE + 4) fail(c, `SVC left PC at 0x${m.cpu.pc.toString(16)}`);
     before.cpu.pc = m.cpu.pc;
   } else {
-    // An instruction abort raised by a branch to an unreachable target: the branch (and its link) completed.
+    // A branch to a misaligned or unreachable target: the branch (and its link) completed, the fetch at the target faults.
+    if (info.kind === 'pcAlignment' && info.pc !== m.cpu.pc) fail(c, `PC alignment fault names 0x${info.pc.toString(16)} but PC is 0x${m.cpu.pc.toString(16)}`);
     before.cpu.pc = m.cpu.pc;
     before.cpu.lo[30] = m.cpu.lo[30];
     before.cpu.hi[30] = m.cpu.hi[30];
+    before.cpu.instret = m.cpu.instret;
   }
   if (machineHash(before) !== machineHash(m)) fail(c, `${info.kind} changed architectural state besides the PC`);
 }
