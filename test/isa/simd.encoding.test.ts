@@ -47,23 +47,33 @@ const scalarShiftImm = (u: number, opcode: number) => [0xff80fc00, 0x5f000400 | 
 const scalarThree = (u: number, opcode: number) => [0xff20fc00, 0x5e200400 | (u << 29) | (opcode << 11)];
 const scalarTwo = (u: number, opcode: number) => [0xff3ffc00, 0x5e200800 | (u << 29) | (opcode << 12)];
 const scalarTwoFp = (u: number, a: number, opcode: number) => [0xffbffc00, 0x5e200800 | (u << 29) | (a << 23) | (opcode << 12)];
+const threeDifferent = (u: number, opcode: number) => [0xbf20fc00, 0x0e200000 | (u << 29) | (opcode << 12)];
+const scalarThreeDifferent = (u: number, opcode: number) => [0xff20fc00, 0x5e200000 | (u << 29) | (opcode << 12)];
+const byElement = (u: number, opcode: number) => [0xbf00f400, 0x0f000000 | (u << 29) | (opcode << 12)];
+const scalarByElement = (u: number, opcode: number) => [0xff00f400, 0x5f000000 | (u << 29) | (opcode << 12)];
+/** Opcodes 0 .. count−1. */
+const upTo = (count: number): number[] => Array.from({ length: count }, (_, i) => i);
 const both = (fn: (u: number, opcode: number) => number[], ...opcodes: number[]) => opcodes.flatMap((op) => [fn(0, op), fn(1, op)]);
 
 const GROUPS: Record<string, number[][]> = {
-  'three same (integer)': [
-    ...both(threeSame, 0b10000, 0b10010, 0b10001, 0b00110, 0b00111, 0b01100, 0b01101, 0b01110, 0b00000, 0b00010, 0b10111, 0b10100, 0b10101, 0b00011),
-    threeSame(0, 0b10011),
-  ],
+  'three same (integer)': both(threeSame, ...upTo(0b11000)),
   'three same (floating point)': [
     [0, 0, 0b11010], [0, 1, 0b11010], [1, 0, 0b11011], [1, 0, 0b11111], [0, 0, 0b11110], [0, 1, 0b11110], [0, 0, 0b11000], [0, 1, 0b11000],
     [0, 0, 0b11001], [0, 1, 0b11001], [1, 1, 0b11010], [0, 0, 0b11100], [1, 0, 0b11100], [1, 1, 0b11100], [1, 0, 0b11010],
   ].map(([u, a, op]) => threeSameFp(u, a, op)),
-  'two-register misc (integer)': both(twoMisc, 0b01011, 0b01000, 0b01001, 0b01010, 0b00100, 0b00101, 0b00000, 0b00001, 0b00010).concat([twoMisc(0, 0b10010)]),
+  'two-register misc (integer)': [
+    ...both(twoMisc, 0b01011, 0b01000, 0b01001, 0b01010, 0b00100, 0b00101, 0b00000, 0b00001, 0b00010, 0b00011, 0b00110, 0b00111, 0b10010, 0b10100),
+    ...both((u, op) => twoMiscFp(u, 1, op), 0b11100),
+  ],
+  'three different': both(threeDifferent, ...upTo(16)),
+  'scalar three different': both(scalarThreeDifferent, 0b1001, 0b1011, 0b1101),
+  'by element (integer)': both(byElement, 0b0000, 0b0010, 0b0011, 0b0100, 0b0110, 0b0111, 0b1000, 0b1010, 0b1011, 0b1100, 0b1101),
+  'scalar by element (integer)': both(scalarByElement, 0b0011, 0b0111, 0b1011, 0b1100, 0b1101),
   'two-register misc (floating point)': [
     [0, 1, 0b01111], [1, 1, 0b01111], [1, 1, 0b11111], [0, 0, 0b11000], [0, 1, 0b11000], [0, 0, 0b11001], [0, 1, 0b11001], [1, 0, 0b11000],
     [1, 0, 0b11001], [1, 1, 0b11001], [0, 0, 0b11101], [1, 0, 0b11101], [0, 0, 0b11010], [0, 1, 0b11010], [0, 0, 0b11011], [0, 1, 0b11011],
     [1, 0, 0b11010], [1, 1, 0b11010], [1, 0, 0b11011], [1, 1, 0b11011], [0, 0, 0b11100], [1, 0, 0b11100], [0, 1, 0b01100], [1, 1, 0b01100],
-    [0, 1, 0b01101], [1, 1, 0b01101], [0, 1, 0b01110],
+    [0, 1, 0b01101], [1, 1, 0b01101], [0, 1, 0b01110], [0, 0, 0b10110], [1, 0, 0b10110], [0, 0, 0b10111],
   ].map(([u, a, op]) => twoMiscFp(u, a, op)),
   'across lanes': both(across, 0b11011, 0b00011, 0b01010, 0b11010),
   copy: [[0x9fe08400, 0x0e000400]],
@@ -72,11 +82,12 @@ const GROUPS: Record<string, number[][]> = {
   extract: [[0xbf208400, 0x2e000000]],
   'table lookup': [[0xbf208c00, 0x0e000000]],
   'modified immediate': [[0x9ff80400, 0x0f000400]],
-  'shift by immediate': [...both(shiftImm, 0b00000, 0b00010, 0b10100, 0b11100, 0b11111), shiftImm(0, 0b01010), shiftImm(0, 0b10000)],
-  'scalar shift by immediate': [...both(scalarShiftImm, 0b00000, 0b00010, 0b11100, 0b11111), scalarShiftImm(0, 0b01010)],
-  'scalar three same': both(scalarThree, 0b10000, 0b10001, 0b00110, 0b00111),
+  'shift by immediate': both(shiftImm, 0b00000, 0b00010, 0b00100, 0b00110, 0b01000, 0b01010, 0b01100, 0b01110, 0b10000, 0b10001, 0b10010, 0b10011, 0b10100, 0b11100, 0b11111),
+  'scalar shift by immediate': both(scalarShiftImm, 0b00000, 0b00010, 0b00100, 0b00110, 0b01000, 0b01010, 0b01100, 0b01110, 0b10000, 0b10001, 0b10010, 0b10011, 0b11100, 0b11111),
+  'scalar three same': both(scalarThree, 0b00001, 0b00101, 0b00110, 0b00111, 0b01000, 0b01001, 0b01010, 0b01011, 0b10000, 0b10001, 0b10110),
   'scalar two-register misc': [
-    ...both(scalarTwo, 0b01011, 0b01000, 0b01001), scalarTwo(0, 0b01010),
+    ...both(scalarTwo, 0b01011, 0b01000, 0b01001, 0b00011, 0b00111, 0b10010, 0b10100), scalarTwo(0, 0b01010),
+    scalarTwoFp(0, 1, 0b11111), scalarTwoFp(1, 0, 0b10110),
     ...[[0, 0, 0b11010], [0, 1, 0b11010], [0, 0, 0b11011], [0, 1, 0b11011], [1, 0, 0b11010], [1, 1, 0b11010], [1, 0, 0b11011], [1, 1, 0b11011],
       [0, 0, 0b11100], [1, 0, 0b11100], [0, 0, 0b11101], [1, 0, 0b11101], [0, 1, 0b01100], [1, 1, 0b01100], [0, 1, 0b01101], [1, 1, 0b01101],
       [0, 1, 0b01110]].map(([u, a, op]) => scalarTwoFp(u, a, op)),

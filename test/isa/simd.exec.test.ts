@@ -197,6 +197,91 @@ describe('long, saturating and by-element forms', () => {
   });
 });
 
+describe('saturating, halving and estimate instructions', () => {
+  const QC = 1n << 27n;
+  const lanes = (size: number, xs: (number | bigint)[]) => xs.reduce<bigint>((acc, x, i) => acc | (BigInt.asUintN(size, BigInt(x)) << BigInt(size * i)), 0n);
+
+  test('SQDMULH saturates only the most negative value squared; SQRDMULH rounds the high half', () => {
+    const r = run('sqdmulh v0.4h, v1.4h, v2.4h\nsqrdmulh v3.4h, v1.4h, v2.4h', { 1: lanes(16, [-0x8000, 0x4000, 1, -3]), 2: lanes(16, [-0x8000, 0x4000, 0x4000, 0x4000]) });
+    expect(r.v(0)).toBe(lanes(16, [0x7fff, 0x2000, 0, -2]));
+    expect(r.v(3)).toBe(lanes(16, [0x7fff, 0x2000, 1, -1]));
+    expect(FPSR(r.m) & QC).toBe(QC);
+  });
+
+  test('SQSHL by register saturates a left shift and shifts right by a negative count; UQRSHL rounds', () => {
+    const r = run('sqshl v0.4s, v1.4s, v2.4s\nuqrshl d3, d4, d5', { 1: lanes(32, [0x40000000, -8, 5, 0x7fffffff]), 2: lanes(32, [1, -2, 0, -31]), 4: 0x17n, 5: 0xfcn });
+    expect(r.v(0)).toBe(lanes(32, [0x7fffffff, -2, 5, 0]));
+    expect(r.v(3)).toBe(1n);
+    expect(FPSR(r.m) & QC).toBe(QC);
+  });
+
+  test('SQDMLAL saturates the doubled product, then the accumulation', () => {
+    const min32 = 0x80000000n;
+    expect(run('sqdmlal d0, s1, s2', { 0: 0n, 1: min32, 2: min32 }).v(0)).toBe(0x7fffffffffffffffn);
+    const r = run('sqdmlal d0, s1, s2', { 0: 0x7ffffffffffffff0n, 1: 3n, 2: 5n });
+    expect(r.v(0)).toBe(0x7fffffffffffffffn);
+    expect(FPSR(r.m) & QC).toBe(QC);
+    const fits = run('sqdmlsl v0.4s, v1.4h, v2.4h', { 0: lanes(32, [100, 0, 0, 0]), 1: lanes(16, [3, 0, 0, 0]), 2: lanes(16, [-7, 0, 0, 0]) });
+    expect(fits.v(0)).toBe(lanes(32, [142, 0, 0, 0]));
+    expect(FPSR(fits.m) & QC).toBe(0n);
+  });
+
+  test('SUQADD adds an unsigned operand to a signed accumulator; USQADD a signed operand to an unsigned one', () => {
+    expect(run('suqadd b0, b1', { 0: 0x70n, 1: 0x20n }).v(0)).toBe(0x7fn);
+    expect(run('suqadd b0, b1', { 0: 0x80n, 1: 0xffn }).v(0)).toBe(0x7fn);
+    expect(run('usqadd b0, b1', { 0: 0x10n, 1: 0xf0n }).v(0)).toBe(0n);
+    expect(run('usqadd d0, d1', { 0: 0xfffffffffffffff0n, 1: 0x20n }).v(0)).toBe(0xffffffffffffffffn);
+    expect(run('usqadd d0, d1', { 0: 0xfffffffffffffff0n, 1: 0xfffffffffffffff8n }).v(0)).toBe(0xffffffffffffffe8n);
+  });
+
+  test('SQABS and SQNEG of the most negative value give the largest one and set QC', () => {
+    const r = run('sqabs d0, d1\nsqneg v2.8h, v3.8h', { 1: 0x8000000000000000n, 3: lanes(16, [-0x8000, 5, 0x7fff, 0, 0, 0, 0, -1]) });
+    expect(r.v(0)).toBe(0x7fffffffffffffffn);
+    expect(r.v(2)).toBe(lanes(16, [0x7fff, -5, -0x7fff, 0, 0, 0, 0, 1]));
+    expect(FPSR(r.m) & QC).toBe(QC);
+  });
+
+  test('SQRSHRUN rounds and narrows, saturating negative values to 0 and large ones to all ones', () => {
+    const r = run('sqrshrun v0.4h, v1.4s, #4', { 1: lanes(32, [-1, 0x7fff7, 0x17, 0x1000000]) });
+    expect(r.v(0)).toBe(lanes(16, [0, 0x7fff, 1, 0xffff]));
+    expect(FPSR(r.m) & QC).toBe(QC);
+  });
+
+  test('SQSHLU saturates a negative source to 0; UQSHL (immediate) saturates to all ones', () => {
+    const r = run('sqshlu v0.16b, v1.16b, #2\nuqshl s2, s3, #4', { 1: lanes(8, [-1, 0x1f, 0x20, 0x40]), 3: 0x10000000n });
+    expect(r.v(0)).toBe(lanes(8, [0, 0x7c, 0x80, 0xff]));
+    expect(r.v(2)).toBe(0xffffffffn);
+  });
+
+  test('SHSUB and UHSUB halve the exact difference; SABA accumulates the absolute difference', () => {
+    const r = run('shsub v0.8b, v1.8b, v2.8b\nuhsub v3.8b, v1.8b, v2.8b\nsaba v4.4s, v5.4s, v6.4s', {
+      1: lanes(8, [-128, 5]), 2: lanes(8, [127, 8]), 4: lanes(32, [10, 0xffffffff]), 5: lanes(32, [-5, 1]), 6: lanes(32, [7, 3]),
+    });
+    expect(r.v(0)).toBe(lanes(8, [-128, -2]));
+    expect(r.v(3)).toBe(lanes(8, [0, 0xfe]));
+    expect(r.v(4)).toBe(lanes(32, [22, 1]));
+  });
+
+  test('FCVTXN rounds to odd: an inexact result gets its lowest fraction bit set', () => {
+    const r = run('fcvtxn s0, d1\nfcvtxn2 v2.4s, v3.2d', { 1: d64(1 + 2 ** -30), 2: 0xabcdn, 3: (d64(-1.5) << 64n) | d64(2 + 2 ** -40) });
+    expect(r.v(0)).toBe(f32(1 + 2 ** -23));
+    expect(r.v(2)).toBe((f32(-1.5) << 96n) | (f32(2 + 2 ** -22) << 64n) | 0xabcdn);
+    expect(FPSR(r.m) & IXC).toBe(IXC);
+  });
+
+  test('FRECPX inverts the exponent and clears the fraction; zero gives the largest finite exponent', () => {
+    const r = run('frecpx d0, d1\nfrecpx s2, s3', { 1: d64(-3), 3: f32(0) });
+    expect(r.v(0)).toBe(d64(-1));
+    expect(r.v(2)).toBe(f32(2 ** 127));
+  });
+
+  test('URECPE gives all ones below one half and a 9-bit estimate above; URSQRTE below one quarter', () => {
+    const r = run('urecpe v0.2s, v1.2s\nursqrte v2.2s, v3.2s', { 1: lanes(32, [0x7fffffff, 0x80000000]), 3: lanes(32, [0x3fffffff, 0x40000000]) });
+    expect(r.v(0)).toBe(lanes(32, [0xffffffff, 0xff800000]));
+    expect(r.v(2)).toBe(lanes(32, [0xffffffff, 0xff800000]));
+  });
+});
+
 describe('unallocated encodings', () => {
   test.each([
     ['ADD with the reserved 1D arrangement', 0x0ee18400],
@@ -246,6 +331,20 @@ describe('differential test against qemu-aarch64', () => {
   test('the program ran to completion under both', () => {
     expect(expected.length).toBe(BLOCKS.length * ENTRIES * CASE_BYTES);
     expect(ours.length).toBe(expected.length);
+  });
+
+  test('every saturating instruction reaches both outcomes under qemu: FPSR.QC set for some inputs and clear for others', () => {
+    const QC_BYTE = 24 + 3, QC_BIT = 1 << 3; // FPSR bit 27, in the little-endian FPSR|NZCV word
+    const outcomes = new Map<string, Set<boolean>>();
+    BLOCKS.forEach((b, k) => {
+      const mnemonic = b.insn.split(';').at(-1)!.trim().split(' ')[0].replace(/2$/, '');
+      if (!/^(sq|uq|suqadd|usqadd)/.test(mnemonic)) return;
+      const seen = outcomes.get(mnemonic) ?? new Set<boolean>();
+      for (let i = 0; i < ENTRIES; i++) seen.add((expected[(k * ENTRIES + i) * CASE_BYTES + QC_BYTE] & QC_BIT) !== 0);
+      outcomes.set(mnemonic, seen);
+    });
+    expect(outcomes.size).toBeGreaterThan(25);
+    expect([...outcomes].filter(([, seen]) => seen.size < 2).map(([m]) => m)).toEqual([]);
   });
 
   test.each(BLOCKS.map((b, k) => [`${b.insn}${b.fpcr ? ` (FPCR ${b.fpcr.toString(16)})` : ''}`, k] as const))(

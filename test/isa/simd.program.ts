@@ -68,8 +68,10 @@ function scalarBlocks(table: 'D' | 'S'): Block[] {
     ...['fmla', 'fmls'].map((op) => ({ table, insn: `mov v0.16b, v3.16b; ${op} v0.${v}, v1.${v}, v2.${r}[1]` })),
     ...['fmul', 'fmulx'].flatMap((op) => [{ table, insn: `${op} v0.${v}, v1.${v}, v2.${r}[0]` }, { table, insn: `${op} ${r}0, ${r}1, v2.${r}[1]` }]),
     { table, insn: `mov v0.16b, v3.16b; fmla ${r}0, ${r}1, v2.${r}[1]` },
+    { table, insn: `frecpx ${r}0, ${r}1` },
     ...(table === 'D'
-      ? [{ table, insn: 'fcvtn v0.2s, v1.2d' }, { table, insn: 'mov v0.16b, v3.16b; fcvtn2 v0.4s, v1.2d' }, { table, insn: 'fcvtn v0.2s, v1.2d', fpcr: RM }]
+      ? [{ table, insn: 'fcvtxn v0.2s, v1.2d' }, { table, insn: 'mov v0.16b, v3.16b; fcvtxn2 v0.4s, v1.2d' }, { table, insn: 'fcvtxn s0, d1' },
+        { table, insn: 'fcvtxn s0, d1', fpcr: DN }, { table, insn: 'fcvtn v0.2s, v1.2d' }, { table, insn: 'mov v0.16b, v3.16b; fcvtn2 v0.4s, v1.2d' }, { table, insn: 'fcvtn v0.2s, v1.2d', fpcr: RM }]
       : [{ table, insn: 'fcvtl v0.2d, v1.2s' }, { table, insn: 'fcvtl2 v0.2d, v1.4s' }, { table, insn: 'fcvtn v0.4h, v1.4s' },
         { table, insn: 'mov v0.16b, v3.16b; fcvtn2 v0.8h, v1.4s' }, { table, insn: 'fcvtl v0.4s, v1.4h' }, { table, insn: 'fcvtl2 v0.4s, v1.8h' },
         ...['fmaxv', 'fminv', 'fmaxnmv', 'fminnmv'].map((op) => ({ table, insn: `${op} s0, v1.4s` }))]),
@@ -112,6 +114,29 @@ const moreIntBlocks: string[] = [
   'shll v0.8h, v1.8b, #8', 'shll2 v0.4s, v1.8h, #16', 'shll v0.2d, v1.2s, #32',
 ];
 
+const SAME_ARRANGEMENTS = ['16b', '8h', '4s', '2d'];
+const withShift = (shifts: string[]) => (op: string, arrangement: string, k: number) => `${op} v0.${arrangement}, v1.${arrangement}, ${shifts[k]}`;
+/** Saturating (FPSR.QC), halving and accumulating integer blocks; squares (v1 with v1) reach the most negative × itself. */
+const saturatingIntBlocks: string[] = [
+  ...['shsub', 'uhsub'].flatMap((op) => ['16b', '8h', '4s', '2s'].map((t) => `${op} v0.${t}, v1.${t}, v2.${t}`)),
+  ...['saba', 'uaba'].flatMap((op) => ['16b', '4h', '4s'].map((t) => `mov v0.16b, v3.16b; ${op} v0.${t}, v1.${t}, v2.${t}`)),
+  ...['sqshl', 'uqshl', 'sqrshl', 'uqrshl'].flatMap((op) => [...SAME_ARRANGEMENTS.map((t) => `${op} v0.${t}, v1.${t}, v3.${t}`),
+    ...['b', 'h', 's', 'd'].map((r) => `${op} ${r}0, ${r}1, ${r}3`)]),
+  ...['sqdmulh', 'sqrdmulh'].flatMap((op) => [`${op} v0.8h, v1.8h, v2.8h`, `${op} v0.4s, v1.4s, v2.4s`, `${op} v0.4h, v1.4h, v1.4h`, `${op} v0.2s, v1.2s, v1.2s`,
+    `${op} h0, h1, h2`, `${op} s0, s1, s1`, `${op} v0.8h, v1.8h, v2.h[3]`, `${op} v0.4s, v1.4s, v1.s[1]`, `${op} h0, h1, v2.h[7]`, `${op} s0, s1, v2.s[3]`]),
+  ...['sqdmlal', 'sqdmlsl', 'sqdmull'].flatMap((op) => [`${op} v0.4s, v1.4h, v2.4h`, `${op} v0.2d, v1.2s, v1.2s`, `${op}2 v0.4s, v1.8h, v1.8h`, `${op}2 v0.2d, v1.4s, v2.4s`,
+    `${op} s0, h1, h2`, `${op} d0, s1, s1`, `${op} v0.4s, v1.4h, v2.h[5]`, `${op}2 v0.2d, v1.4s, v1.s[3]`, `${op} s0, h1, v1.h[0]`, `${op} d0, s1, v2.s[2]`]
+    .map((insn) => `mov v0.16b, v3.16b; ${insn}`)),
+  ...['suqadd', 'usqadd'].flatMap((op) => [...SAME_ARRANGEMENTS.map((t) => `mov v0.16b, v3.16b; ${op} v0.${t}, v1.${t}`),
+    ...['b', 'h', 's', 'd'].map((r) => `mov v0.16b, v3.16b; ${op} ${r}0, ${r}1`)]),
+  ...['sqabs', 'sqneg'].flatMap((op) => [...SAME_ARRANGEMENTS.map((t) => `${op} v0.${t}, v1.${t}`), ...['b', 'h', 's', 'd'].map((r) => `${op} ${r}0, ${r}1`)]),
+  ...['sqshlu', 'sqshl', 'uqshl'].flatMap((op) => [...SAME_ARRANGEMENTS.map((t, k) => withShift(['#3', '#15', '#0', '#63'])(op, t, k)),
+    `${op} v0.2s, v1.2s, #31`, `${op} b0, b1, #7`, `${op} h0, h1, #1`, `${op} s0, s1, #31`, `${op} d0, d1, #5`, `${op} d0, d1, #0`]),
+  ...['sqshrn', 'sqrshrn', 'uqshrn', 'uqrshrn', 'sqshrun', 'sqrshrun'].flatMap((op) => [`${op} v0.8b, v1.8h, #1`, `mov v0.16b, v3.16b; ${op}2 v0.8h, v1.4s, #16`,
+    `${op} v0.2s, v1.2d, #32`, `mov v0.16b, v3.16b; ${op}2 v0.4s, v1.2d, #7`, `${op} b0, h1, #8`, `${op} h0, s1, #5`, `${op} s0, d1, #1`, `${op} s0, d1, #31`]),
+  'urecpe v0.4s, v1.4s', 'urecpe v0.2s, v2.2s', 'ursqrte v0.4s, v1.4s', 'ursqrte v0.2s, v2.2s',
+];
+
 const intBlocks: Block[] = [
   ...['scvtf', 'ucvtf'].flatMap((op) => [
     { table: 'I' as Table, insn: `${op} d0, x1` }, { table: 'I' as Table, insn: `${op} s0, x1` }, { table: 'I' as Table, insn: `${op} d0, w1` },
@@ -142,7 +167,8 @@ const intBlocks: Block[] = [
   ].map((insn) => ({ table: 'I' as Table, insn })),
 ];
 
-export const BLOCKS: Block[] = [...scalarBlocks('D'), ...scalarBlocks('S'), ...intBlocks, ...moreIntBlocks.map((insn) => ({ table: 'I' as Table, insn }))];
+export const BLOCKS: Block[] = [...scalarBlocks('D'), ...scalarBlocks('S'), ...intBlocks,
+  ...[...moreIntBlocks, ...saturatingIntBlocks].map((insn) => ({ table: 'I' as Table, insn }))];
 
 // ---- input tables ----------------------------------------------------------------------------------
 
@@ -165,6 +191,12 @@ const I_SPECIAL: bigint[] = [
   0n, 1n, 0xffffffffffffffffn, 0x7fffffffffffffffn, 0x8000000000000000n, 0x0000000080000000n, 0x00000000ffffffffn, 0x7fffffffn,
   0x0020000000000001n, 0x0020000000000003n, 0xfffffffffffffffdn, 0x0000000001000001n, 0x0000000002000003n, 0x8000008000000001n,
   0xffffffff80000000n, 0x123456789abcdef0n, 0x00000000fffffff7n, 0x0000000100000000n,
+];
+
+/** Words whose lanes of every size are the most negative or the largest signed values, or −1. */
+const LANE_EXTREMES: bigint[] = [
+  0x8000000000000000n, 0x8000000080000000n, 0x8000800080008000n, 0x8080808080808080n, 0x7fffffffffffffffn, 0x7fff7fff7fff7fffn,
+  0xffffffffffffffffn, 0x8000000080000000n,
 ];
 
 const hex64 = (v: bigint) => `0x${BigInt.asUintN(64, v).toString(16)}`;
@@ -196,6 +228,9 @@ function tableWords(table: Table): bigint[] {
     } else {
       const pick = (k: number) => (k % 3 === 0 ? I_SPECIAL[(k / 3) % I_SPECIAL.length] : r64());
       v = [pick(i), r64(), pick(i + 1), r64(), i % 2 ? r64() & 0x1f1f1f1f1f1f1f1fn : r64(), r64()];
+      // Entries whose every lane is small (no lane saturates) or extreme (lanes of the most negative and largest values).
+      if (i % 8 === 2) v = v.map((w) => w & 0x0303030303030303n);
+      if (i % 8 === 6) v = [0, 1, 2, 3, 4, 5].map((k) => LANE_EXTREMES[(i + k) % LANE_EXTREMES.length]);
     }
     words.push(...v, I_SPECIAL[i % I_SPECIAL.length] ^ (i >= I_SPECIAL.length ? r64() : 0n), pickInt(i, rnd));
   }

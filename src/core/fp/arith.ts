@@ -12,7 +12,7 @@ import {
   DEFAULT_NAN32, DEFAULT_NAN64_HI, doubleHi, dlo, isNaN32, isNaN64, isSignalling32, isSignalling64, pow2, QUIET32, QUIET64,
   singleBits, toDouble, toSingle,
 } from './bits.ts';
-import { defaultNaNMode, DZC, fpcr, fpcrRMode, IOC, IXC, OFC, RA, RM, RN, RP, raiseFlags, UFC } from './status.ts';
+import { defaultNaNMode, DZC, fpcr, fpcrRMode, IOC, IXC, OFC, RA, RM, RN, RO, RP, raiseFlags, UFC } from './status.ts';
 import { fusedMultiplyAdd, inexact, productError, sumError } from './fma.ts';
 
 /** A result as bits: the high word (the whole value for single precision) and the low word of a double. */
@@ -192,7 +192,7 @@ export function compare(s: CpuState, p: Precision, ahi: number, alo: number, bhi
   return a === b ? 0b0110 : a < b ? 0b1000 : 0b0010;
 }
 
-/** Rounds to an integral value in `mode` (RN, RP, RM, RZ or RA); −0 stays −0. */
+/** Rounds to an integral value in `mode` (RN, RP, RM, RZ, RA or RO); −0 stays −0. */
 export function roundIntegral(x: number, mode: number): number {
   switch (mode) {
     case RN: {
@@ -202,6 +202,11 @@ export function roundIntegral(x: number, mode: number): number {
     case RP: return Math.ceil(x);
     case RM: return Math.floor(x);
     case RA: return x < 0 || Object.is(x, -0) ? -Math.round(-x) : Math.round(x);
+    case RO: {
+      // Truncated, then made odd when anything was dropped.
+      const t = Math.trunc(x);
+      return t === x || t % 2 !== 0 ? t : t + Math.sign(x);
+    }
     default: return Math.trunc(x);
   }
 }

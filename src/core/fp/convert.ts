@@ -89,10 +89,10 @@ export const HALF = 'half';
 export type ConvertFormat = Precision | typeof HALF;
 
 /**
- * FPConvert (FCVT) between half, single and double precision, rounding in FPCR.RMode; the result bits in
- * res (a half in res.hi).
+ * FPConvert (FCVT) between half, single and double precision, rounding in FPCR.RMode (or `mode`: round to
+ * odd for FCVTXN); the result bits in res (a half in res.hi).
  */
-export function convertPrecision(s: CpuState, from: ConvertFormat, to: ConvertFormat, hi: number, lo: number): void {
+export function convertPrecision(s: CpuState, from: ConvertFormat, to: ConvertFormat, hi: number, lo: number, mode = -1): void {
   const nan = from === HALF ? isNaN16(hi) : from.isNaN(hi, lo);
   if (nan) {
     convertNaN(s, from, to, hi, lo);
@@ -100,9 +100,9 @@ export function convertPrecision(s: CpuState, from: ConvertFormat, to: ConvertFo
   }
   const x = from === HALF ? halfValue(hi) : from.value(hi, lo);
   if (to === HALF) {
-    res.hi = halfBits(roundToFormat(s, x, HALF_FORMAT, currentMode(s)));
+    res.hi = halfBits(roundToFormat(s, x, HALF_FORMAT, mode < 0 ? currentMode(s) : mode));
     res.lo = 0;
-  } else to.put(to.single && Math.fround(x) !== x ? roundToFormat(s, x, SINGLE_FORMAT, currentMode(s)) : x);
+  } else to.put(to.single && Math.fround(x) !== x ? roundToFormat(s, x, SINGLE_FORMAT, mode < 0 ? currentMode(s) : mode) : x);
 }
 
 /** A NaN keeps its sign and the top bits of its payload, and is quietened (FPConvertNaN). */

@@ -12,8 +12,11 @@ export const fpcrRMode = (fpcr: number): number => (fpcr >>> 22) & 3;
 /** FPSR cumulative exception flags (Arm ARM D17.2.50); IDC needs FPCR.FZ, which is not modelled. */
 export const IOC = 1, DZC = 2, OFC = 4, UFC = 8, IXC = 16;
 
-/** Rounding modes in FPCR.RMode order, plus ties-away (FCVTA*, FRINTA) which has no RMode encoding. */
-export const RN = 0, RP = 1, RM = 2, RZ = 3, RA = 4;
+/**
+ * Rounding modes in FPCR.RMode order, plus ties-away (FCVTA*, FRINTA) and round-to-odd (FCVTXN), which
+ * have no RMode encoding.
+ */
+export const RN = 0, RP = 1, RM = 2, RZ = 3, RA = 4, RO = 5;
 
 let fpcrSeen = 0n;
 let fpcrBits = 0;

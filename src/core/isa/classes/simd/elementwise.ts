@@ -114,6 +114,24 @@ export function storeNumber(s: CpuState, reg: number, v: number, width: number):
   storeScalar(s, reg, lo, width === 64 ? Math.floor(v / TWO32) | 0 : 0);
 }
 
+/**
+ * A scalar integer operation on B, H, S or D registers: lane 0 only (of V[m]'s lane `index` when ≥ 0),
+ * the rest of V[d] zeroed.
+ */
+export function scalarOp(d: number, n: number, m: number, esize: number, op: LaneOp, unary = false, index = -1): Op {
+  if (esize === 64) return elementwise(d, n, m, 64, 1, false, op, unary, index);
+  const a = A.ints(esize, op.signed), b = B.ints(esize, op.signed), dd = D.ints(esize, op.signed), fn = op.lane;
+  return (s) => {
+    load(s, n, A);
+    if (unary) B.clear();
+    else load(s, m, B);
+    if (index >= 0) broadcast(B, esize, index);
+    load(s, d, D);
+    storeNumber(s, d, fn(a[0], b[0], dd[0], esize), esize);
+    s.pc += 4;
+  };
+}
+
 /** Across lanes: folds the `count` lanes of V[n] with `fold` (exact in doubles) into a `width`-bit scalar. */
 export function reduce(d: number, n: number, esize: number, count: number, signed: boolean, width: number, fold: (acc: number, x: number) => number): Op {
   const a = A.ints(esize, signed);

@@ -1,7 +1,8 @@
 /**
  * Lane functions of the floating-point estimate and step instructions (Arm ARM shared pseudocode
  * FPRecipEstimate, FPRSqrtEstimate, FPRecipStepFused, FPRSqrtStepFused, FPMulX): FRECPE, FRSQRTE, FRECPS,
- * FRSQRTS and FMULX. The estimates are the 8-bit table-free algorithms of Armv8.0 (no FEAT_RPRES).
+ * FRSQRTS, FMULX and FRECPX; URECPE and URSQRTE use the same estimates. The estimates are the 8-bit
+ * table-free algorithms of Armv8.0 (no FEAT_RPRES).
  */
 import { r64, shl64 } from '../../../bits/int64.ts';
 import type { CpuState } from '../../../cpu/state.ts';
@@ -117,6 +118,17 @@ export const laneRSqrtEstimate: FpLaneFn = (s, p, hi, lo) => {
   // An even biased exponent scales the fraction into [0.5, 1), an odd one into [0.25, 0.5).
   const scaled = (exponent & 1) === 0 ? 0x100 | (top >> 2) : 0x80 | (top >> 3);
   pack(p, 0, Math.floor(((p.single ? 380 : 3068) - exponent) / 2), recipSqrtEstimate(scaled));
+};
+
+/**
+ * FRECPX: the exponent field inverted, the fraction zeroed (zeros and denormals give the largest finite
+ * exponent): a cheap power-of-two scale for reciprocal iterations.
+ */
+export const laneRecpX: FpLaneFn = (s, p, hi, lo) => {
+  if (p.isNaN(hi, lo)) return putNaN(s, p, hi, lo);
+  const field = p.single ? 0x7f800000 : 0x7ff00000, exp = hi & field;
+  res.hi = (hi & SIGN) | (exp === 0 ? field - (p.single ? 0x800000 : 0x100000) : ~exp & field);
+  res.lo = 0;
 };
 
 /** Writes a constant with high word `bits` (single: the whole value) to res. */

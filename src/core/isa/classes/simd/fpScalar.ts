@@ -121,13 +121,13 @@ function moveImmediate(f: Fields): Op {
 }
 
 const FORMATS: ConvertFormat[] = [precision(0), precision(1), HALF, HALF];
-/** FCVT: ftype 00 S, 01 D, 11 H to opc 00 S, 01 D, 11 H. */
-function convertOp(f: Fields): Op {
+/** FCVT: ftype 00 S, 01 D, 11 H to opc 00 S, 01 D, 11 H; FCVTXN is FCVT D to S with `mode` round to odd. */
+export function convertOp(f: Fields, mode = -1): Op {
   const from = FORMATS[f.t], to = FORMATS[f.o], d = f.d, n = f.n;
   return (s) => {
     const q = n << 2;
     const hi = from === HALF ? s.vreg[q] & 0xffff : from.single ? s.vreg[q] : s.vreg[q + 1];
-    convertPrecision(s, from, to, hi, from !== HALF && !from.single ? s.vreg[q] : 0);
+    convertPrecision(s, from, to, hi, from !== HALF && !from.single ? s.vreg[q] : 0, mode);
     if (to === HALF || to.single) storeScalar(s, d, to === HALF ? res.hi & 0xffff : res.hi, 0);
     else storeScalar(s, d, res.lo, res.hi);
     s.pc += 4;

@@ -3,17 +3,17 @@
  * FMAX, FMIN, FMAXNM, FMINNM, FABD, FCMEQ/GE/GT, FACGE/GT, FRECPS, FRSQRTS), pairwise (FADDP, FMAXP,
  * FMINP, FMAXNMP, FMINNMP), two-register misc (FABS, FNEG, FSQRT, FRINT*, FCVT*S/U, SCVTF/UCVTF, FRECPE,
  * FRSQRTE, compares with zero, FCVTN/FCVTL), across lanes (FMAXV, FMINV, FMAXNMV, FMINNMV), by element
- * (FMLA, FMLS, FMUL, FMULX), their scalar forms, and the fixed-point conversions of the shift-by-immediate
- * groups. 2S, 4S and 2D only (1D and half precision are unallocated here, except where FCVTN/FCVTL
+ * (FMLA, FMLS, FMUL, FMULX), their scalar forms, FCVTXN (round to odd), FRECPX, and the fixed-point
+ * conversions of the shift-by-immediate groups. 2S, 4S and 2D only (1D and half precision are unallocated here, except where FCVTN/FCVTL
  * convert to or from half precision).
  */
 import { type BinaryOp, binary, binaryNumber, compare, fadd, fmax, fmin, fsub, fmul, fdiv, mulAdd, res } from '../../../fp/arith.ts';
 import { convertPrecision, fromFixed, HALF, toFixed } from '../../../fp/convert.ts';
-import { RZ } from '../../../fp/status.ts';
+import { RO, RZ } from '../../../fp/status.ts';
 import type { Fields, InsnDef, Op } from '../../types.ts';
 import { fpLanes, type FpLaneFn, precision } from './fpLanes.ts';
-import { laneAbs, laneBinary, laneNeg, laneRound, laneSqrt, NAMED_MODES, SIGN } from './fpScalar.ts';
-import { laneMulX, laneRecipEstimate, laneRecipStep, laneRSqrtEstimate, laneRSqrtStep } from './fpEstimate.ts';
+import { convertOp, laneAbs, laneBinary, laneNeg, laneRound, laneSqrt, NAMED_MODES, SIGN } from './fpScalar.ts';
+import { laneMulX, laneRecipEstimate, laneRecipStep, laneRecpX, laneRSqrtEstimate, laneRSqrtStep } from './fpEstimate.ts';
 import { load, A, B, R, store } from './lanes.ts';
 import { SHIFT_FIELD } from './shift.ts';
 
@@ -158,7 +158,7 @@ function acrossOp(f: Fields, op: BinaryOp, number: boolean): Op {
  * FCVTN/FCVTN2: each element narrowed (single → half, double → single) into the lower half, zeroing the
  * upper (or into the upper half, keeping the lower).
  */
-function convertLanes(f: Fields, widen: boolean): Op {
+function convertLanes(f: Fields, widen: boolean, mode = -1): Op {
   const wide = precision(f.s), narrow = f.s ? precision(0) : HALF, count = f.s ? 2 : 4;
   const d = f.d, n = f.n, upper = f.q === 1, first = upper ? count : 0;
   const a = A.i32, r = R.i32, a16 = A.u16, r16 = R.u16;
@@ -176,7 +176,7 @@ function convertLanes(f: Fields, widen: boolean): Op {
           r[2 * i + 1] = res.hi;
         }
       } else {
-        convertPrecision(s, wide, narrow, wide.single ? a[i] : a[2 * i + 1], wide.single ? 0 : a[2 * i]);
+        convertPrecision(s, wide, narrow, wide.single ? a[i] : a[2 * i + 1], wide.single ? 0 : a[2 * i], mode);
         if (narrow === HALF) r16[first + i] = res.hi;
         else r[first + i] = res.hi;
       }
@@ -267,4 +267,14 @@ const fixedRows: InsnDef[] = [2, 3].flatMap((size): InsnDef[] => {
   ]);
 });
 
-export const rows: InsnDef[] = [...threeSameRows, ...pairwiseRows, ...byElementRows, ...twoMiscRows, ...convertRows, ...fixedRows];
+/** FCVTXN/FCVTXN2 (double to single, rounding to odd) and FRECPX (scalar only). */
+const oddRows: InsnDef[] = [
+  ...['', '2'].map((two, q): InsnDef => ({
+    id: `FCVTXN${two}_vf`, pattern: '0q10111001100001011010nnnnnddddd', syntax: `fcvtxn${two} {Vq32:dq}, {V2d:n}`,
+    when: (f) => f.q === q, exec: (f) => convertLanes({ ...f, s: 1 }, false, RO),
+  })),
+  { id: 'FCVTXN_sf', pattern: '0111111001100001011010nnnnnddddd', syntax: 'fcvtxn {Fs:d}, {Fd:n}', exec: (f) => convertOp({ ...f, t: 1, o: 0 }, RO) },
+  { id: 'FRECPX_sf', pattern: '010111101s100001111110nnnnnddddd', syntax: 'frecpx {Fp:ds}, {Fp:ns}', exec: (f) => scalarOp(f, laneRecpX) },
+];
+
+export const rows: InsnDef[] = [...threeSameRows, ...pairwiseRows, ...byElementRows, ...twoMiscRows, ...convertRows, ...fixedRows, ...oddRows];

@@ -2,11 +2,13 @@
  * Advanced SIMD integer data processing (Arm ARM C4.1.6): three same, two-register miscellaneous, across
  * lanes, multiply by element, and their scalar (D register) forms.
  */
-import { asr64, cls32, lsr64, r64, rbit32, shl64 } from '../../../bits/int64.ts';
+import { asr64, cls32, lsr64, mul64, r64, rbit32, shl64, signExtend } from '../../../bits/int64.ts';
 import type { Fields, InsnDef, Op } from '../../types.ts';
-import { add64, elementwise, gt64, hi64, type LaneOp, mask64, pairwise, permute, reduce, storeNumber, sub64 } from './elementwise.ts';
-import { A, B, D, load, R, store, storeScalar } from './lanes.ts';
+import { add64, elementwise, gt64, hi64, type LaneOp, mask64, pairwise, permute, reduce, scalarOp, sub64 } from './elementwise.ts';
+import { A, D, load, R, store, storeScalar } from './lanes.ts';
+import { recipEstimate, recipSqrtEstimate } from './fpEstimate.ts';
 import { elementIndex, elementRegister, polyMul8 } from './long.ts';
+import { saturate, saturate64, saturateParts64, saturatingAdd64, saturatingShiftLeft64, withSaturation } from './saturation.ts';
 
 const bits = (v: number, width: number): string => v.toString(2).padStart(width, '0');
 /** Whether (size, Q) names an arrangement the row accepts: `sizes` is a bit mask, and 1D is never valid. */
@@ -45,34 +47,38 @@ interface ElementDef {
   op: LaneOp;
   /** Allowed element sizes, as a bit mask over size = 0..3. */
   sizes: number;
-  /** The scalar form exists only for 64-bit elements (the shifts by register); otherwise for every size. */
-  scalarOnly64?: boolean;
   /** Saturates, setting FPSR.QC. */
   saturating?: boolean;
 }
 
-const ALL = 0b1111, NO64 = 0b0111;
+/** Element sizes as masks: all, all but 64-bit, and 16/32-bit only (the doubling multiplies). */
+const ALL = 0b1111, NO64 = 0b0111, HS = 0b0110;
 
 /**
  * SSHL/USHL/SRSHL/URSHL: shift by the signed low byte of b, left when positive, right when negative;
  * `round` adds 2^(k−1) before a right shift by k, computed as (a >> k) + bit k−1 of a so nothing overflows.
+ * SQSHL/UQSHL/SQRSHL/UQRSHL (`saturating`) saturate a left shift instead of dropping the bits shifted out.
  */
-function shiftByRegister(signed: boolean, round: boolean): LaneOp {
+function shiftByRegister(signed: boolean, round: boolean, saturating = false): LaneOp {
   // Beyond the element size a plain shift leaves only the sign; a rounding one always gives 0.
   const right = (a: number, k: number, esize: number): number => {
     if (k > esize) return round || !signed ? 0 : a >> 31;
     const shifted = k >= 32 ? (signed ? a >> 31 : 0) : signed ? a >> k : a >>> k;
     return round ? shifted + ((k - 1 >= 32 ? (signed ? a >> 31 : 0) : a >>> (k - 1)) & 1) : shifted;
   };
+  const left = saturating
+    ? (a: number, sh: number, esize: number): number => saturate(a * 2 ** sh, esize, signed)
+    : (a: number, sh: number, esize: number): number => (sh >= esize ? 0 : a << sh);
   return {
     signed,
     lane: (a, b, _d, esize) => {
       const sh = (b << 24) >> 24;
-      return sh >= 0 ? (sh >= esize ? 0 : a << sh) : right(a, -sh, esize);
+      return sh >= 0 ? left(a, sh, esize) : right(a, -sh, esize);
     },
     lane64: (ah, al, _bh, bl) => {
       const sh = (bl << 24) >> 24;
-      if (sh >= 64) r64.hi = r64.lo = 0;
+      if (sh >= 0 && saturating) saturatingShiftLeft64(ah, al, sh, signed, signed);
+      else if (sh >= 64) r64.hi = r64.lo = 0;
       else if (sh >= 0) shl64(ah, al, sh);
       else if (-sh > 64) r64.hi = r64.lo = round || !signed ? 0 : ah >> 31;
       else {
@@ -90,67 +96,70 @@ function shiftByRegister(signed: boolean, round: boolean): LaneOp {
   };
 }
 
-/** Saturation of an exact result to `esize` bits, noting it for FPSR.QC (see withSaturation). */
-export const saturation = { hit: false };
-export function saturate(v: number, esize: number, signed: boolean): number {
-  const max = signed ? 2 ** (esize - 1) - 1 : 2 ** esize - 1, min = signed ? -(2 ** (esize - 1)) : 0;
-  if (v > max) {
-    saturation.hit = true;
-    return max;
-  }
-  if (v < min) {
-    saturation.hit = true;
-    return min;
-  }
-  return v;
+/**
+ * SQDMULH/SQRDMULH: the high half of 2·a·b (rounded when `round`), signed, saturating only for
+ * a = b = the most negative value. 32-bit lanes form the exact 64-bit product in halves.
+ */
+function doublingMultiplyHigh(round: boolean): LaneOp {
+  return {
+    signed: true,
+    lane: (a, b, _d, esize) => {
+      if (esize === 16) return saturate(Math.floor((2 * a * b + (round ? 0x8000 : 0)) / 0x10000), 16, true);
+      if (a === -0x80000000 && b === -0x80000000) return saturate(2 ** 31, 32, true);
+      mul64(a >> 31, a, b >> 31, b);
+      shl64(r64.hi, r64.lo, 1);
+      if (round) add64(r64.hi, r64.lo, 0, 0x80000000);
+      return r64.hi;
+    },
+  };
 }
 
-/** FPSR.QC (bit 27), the cumulative saturation flag. */
-const QC = 1 << 27;
-/** Runs a saturating instruction and sets FPSR.QC when any lane saturated. */
-export function withSaturation(op: Op): Op {
-  return (s) => {
-    saturation.hit = false;
-    op(s);
-    if (saturation.hit) s.sys.FPSR |= BigInt(QC);
+/** SUQADD (signed d, unsigned a, signed result) and USQADD (unsigned d, signed a, unsigned result): d += a, saturating. */
+function saturatingAccumulate(signedResult: boolean): LaneOp {
+  // The lanes are viewed with a's signedness; the accumulator d is reinterpreted.
+  const accumulator = (d: number, esize: number): number => (signedResult ? signExtend(d, esize) : d < 0 ? d + 2 ** esize : d);
+  return {
+    signed: !signedResult,
+    lane: (a, _b, d, esize) => saturate(a + accumulator(d, esize), esize, signedResult),
+    lane64: (ah, al, _bh, _bl, dh, dl) => {
+      const lo = (dl >>> 0) + (al >>> 0);
+      const carry = lo > 0xffffffff ? 1 : 0;
+      saturateParts64(signedResult ? dh + (ah >>> 0) + carry : (dh >>> 0) + ah + carry, lo, signedResult);
+    },
+  };
+}
+
+/** SQABS/SQNEG: |a| or −a, saturating for the most negative value. */
+function saturatingNegate(abs: boolean): LaneOp {
+  return {
+    signed: true,
+    lane: (a, _b, _d, esize) => saturate(abs ? Math.abs(a) : -a, esize, true),
+    lane64: (ah, al) => {
+      if (ah === -0x80000000 && al === 0) saturate64(true, true);
+      else if (abs && ah >= 0) {
+        r64.hi = ah;
+        r64.lo = al;
+      } else sub64(0, 0, ah, al);
+    },
   };
 }
 
 /** SQADD/UQADD/SQSUB/UQSUB: exact sum or difference saturated to the lane. */
-function saturatingArith(signed: boolean, subtract: boolean): LaneOp {
-  return {
-    signed,
-    lane: (a, b, _d, esize) => saturate(subtract ? a - b : a + b, esize, signed),
-    lane64: (ah, al, bh, bl) => {
-      if (subtract) sub64(ah, al, bh, bl);
-      else add64(ah, al, bh, bl);
-      const rh = r64.hi;
-      if (signed) {
-        // Signed overflow: the operands' signs (b negated for a subtraction) agree and the result's differs.
-        const overflow = subtract ? ((ah ^ bh) & (ah ^ rh)) < 0 : (~(ah ^ bh) & (ah ^ rh)) < 0;
-        if (!overflow) return;
-        saturation.hit = true;
-        r64.hi = ah < 0 ? -0x80000000 : 0x7fffffff;
-        r64.lo = ah < 0 ? 0 : -1;
-      } else {
-        const wrapped = subtract ? hi64(bh, bl, ah, al) : hi64(ah, al, rh, r64.lo);
-        if (!wrapped) return;
-        saturation.hit = true;
-        r64.hi = r64.lo = subtract ? 0 : -1;
-      }
-    },
-  };
-}
+const saturatingArith = (signed: boolean, subtract: boolean): LaneOp => ({
+  signed,
+  lane: (a, b, _d, esize) => saturate(subtract ? a - b : a + b, esize, signed),
+  lane64: saturatingAdd64(signed, subtract),
+});
 
 const THREE_SAME: ElementDef[] = [
   { name: 'add', u: 0, opcode: 0b10000, op: ADD, sizes: ALL },
   { name: 'sub', u: 1, opcode: 0b10000, op: SUB, sizes: ALL },
   { name: 'mul', u: 0, opcode: 0b10011, op: plain(false, (a, b) => Math.imul(a, b)), sizes: NO64 },
   { name: 'pmul', u: 1, opcode: 0b10011, op: plain(false, polyMul8), sizes: 0b0001 },
-  { name: 'sshl', u: 0, opcode: 0b01000, op: shiftByRegister(true, false), sizes: ALL, scalarOnly64: true },
-  { name: 'ushl', u: 1, opcode: 0b01000, op: shiftByRegister(false, false), sizes: ALL, scalarOnly64: true },
-  { name: 'srshl', u: 0, opcode: 0b01010, op: shiftByRegister(true, true), sizes: ALL, scalarOnly64: true },
-  { name: 'urshl', u: 1, opcode: 0b01010, op: shiftByRegister(false, true), sizes: ALL, scalarOnly64: true },
+  { name: 'sshl', u: 0, opcode: 0b01000, op: shiftByRegister(true, false), sizes: ALL },
+  { name: 'ushl', u: 1, opcode: 0b01000, op: shiftByRegister(false, false), sizes: ALL },
+  { name: 'srshl', u: 0, opcode: 0b01010, op: shiftByRegister(true, true), sizes: ALL },
+  { name: 'urshl', u: 1, opcode: 0b01010, op: shiftByRegister(false, true), sizes: ALL },
   { name: 'sqadd', u: 0, opcode: 0b00001, op: saturatingArith(true, false), sizes: ALL, saturating: true },
   { name: 'uqadd', u: 1, opcode: 0b00001, op: saturatingArith(false, false), sizes: ALL, saturating: true },
   { name: 'sqsub', u: 0, opcode: 0b00101, op: saturatingArith(true, true), sizes: ALL, saturating: true },
@@ -173,6 +182,16 @@ const THREE_SAME: ElementDef[] = [
   { name: 'uhadd', u: 1, opcode: 0b00000, op: plain(false, (a, b) => Math.floor((a + b) / 2)), sizes: NO64 },
   { name: 'srhadd', u: 0, opcode: 0b00010, op: plain(true, (a, b) => Math.floor((a + b + 1) / 2)), sizes: NO64 },
   { name: 'urhadd', u: 1, opcode: 0b00010, op: plain(false, (a, b) => Math.floor((a + b + 1) / 2)), sizes: NO64 },
+  { name: 'shsub', u: 0, opcode: 0b00100, op: plain(true, (a, b) => Math.floor((a - b) / 2)), sizes: NO64 },
+  { name: 'uhsub', u: 1, opcode: 0b00100, op: plain(false, (a, b) => Math.floor((a - b) / 2)), sizes: NO64 },
+  { name: 'saba', u: 0, opcode: 0b01111, op: plain(true, (a, b, d) => d + Math.abs(a - b)), sizes: NO64 },
+  { name: 'uaba', u: 1, opcode: 0b01111, op: plain(false, (a, b, d) => d + Math.abs(a - b)), sizes: NO64 },
+  { name: 'sqshl', u: 0, opcode: 0b01001, op: shiftByRegister(true, false, true), sizes: ALL, saturating: true },
+  { name: 'uqshl', u: 1, opcode: 0b01001, op: shiftByRegister(false, false, true), sizes: ALL, saturating: true },
+  { name: 'sqrshl', u: 0, opcode: 0b01011, op: shiftByRegister(true, true, true), sizes: ALL, saturating: true },
+  { name: 'uqrshl', u: 1, opcode: 0b01011, op: shiftByRegister(false, true, true), sizes: ALL, saturating: true },
+  { name: 'sqdmulh', u: 0, opcode: 0b10110, op: doublingMultiplyHigh(false), sizes: HS, saturating: true },
+  { name: 'sqrdmulh', u: 1, opcode: 0b10110, op: doublingMultiplyHigh(true), sizes: HS, saturating: true },
 ];
 
 const PAIRWISE: ElementDef[] = [
@@ -194,6 +213,13 @@ const TWO_MISC: (ElementDef & { zero?: boolean })[] = [
   { name: 'cmlt', u: 0, opcode: 0b01010, op: CMLT0, sizes: ALL, zero: true },
   { name: 'cls', u: 0, opcode: 0b00100, op: plain(true, (a, _b, _d, esize) => cls32(a) - (32 - esize)), sizes: NO64 },
   { name: 'clz', u: 1, opcode: 0b00100, op: plain(false, (a, _b, _d, esize) => Math.clz32(a) - (32 - esize)), sizes: NO64 },
+  { name: 'suqadd', u: 0, opcode: 0b00011, op: saturatingAccumulate(true), sizes: ALL, saturating: true },
+  { name: 'usqadd', u: 1, opcode: 0b00011, op: saturatingAccumulate(false), sizes: ALL, saturating: true },
+  { name: 'sqabs', u: 0, opcode: 0b00111, op: saturatingNegate(true), sizes: ALL, saturating: true },
+  { name: 'sqneg', u: 1, opcode: 0b00111, op: saturatingNegate(false), sizes: ALL, saturating: true },
+  // UnsignedRecipEstimate and UnsignedRSqrtEstimate: 9-bit estimates from the top 9 bits; small inputs give all ones.
+  { name: 'urecpe', u: 0, opcode: 0b11100, op: plain(false, (a) => (a < 2 ** 31 ? -1 : recipEstimate(a >>> 23) << 23)), sizes: 0b0100 },
+  { name: 'ursqrte', u: 1, opcode: 0b11100, op: plain(false, (a) => (a < 2 ** 30 ? -1 : recipSqrtEstimate(a >>> 23) << 23)), sizes: 0b0100 },
 ];
 
 /** Bitwise operations on whole registers (three same, opcode 00011; `size` selects the operation). */
@@ -218,19 +244,6 @@ const POPCOUNT = (x: number): number => {
 
 const vectorOp = (f: Fields, op: LaneOp, unary = false): Op =>
   elementwise(f.d, f.n, f.m ?? 0, 8 << f.z, (f.q ? 128 : 64) >> (3 + f.z), f.q === 1, op, unary);
-
-/** A scalar integer operation on B, H, S or D registers: lane 0 only, the rest of V[d] zeroed. */
-function scalarOp(d: number, n: number, m: number, esize: number, op: LaneOp, unary = false): Op {
-  if (esize === 64) return elementwise(d, n, m, 64, 1, false, op, unary);
-  const a = A.ints(esize, op.signed), b = B.ints(esize, op.signed), fn = op.lane;
-  return (s) => {
-    load(s, n, A);
-    if (unary) B.clear();
-    else load(s, m, B);
-    storeNumber(s, d, fn(a[0], b[0], 0, esize), esize);
-    s.pc += 4;
-  };
-}
 
 /** REV16/REV32/REV64: reverse the `esize` elements within each `container`-bit container. */
 function reverse(f: Fields, container: number): Op {
@@ -302,29 +315,32 @@ function addPairScalar(d: number, n: number): Op {
 
 const threeSame = (u: number, size: string, opcode: number) => `0q${u}01110${size}1mmmmm${bits(opcode, 5)}1nnnnnddddd`;
 const twoMisc = (u: number, size: string, opcode: number) => `0q${u}01110${size}10000${bits(opcode, 5)}10nnnnnddddd`;
-const scalarThree = (u: number, opcode: number) => `01${u}11110111mmmmm${bits(opcode, 5)}1nnnnnddddd`;
-const scalarTwo = (u: number, opcode: number) => `01${u}111101110000${bits(opcode, 5)}10nnnnnddddd`;
+const scalarThree = (u: number, size: string, opcode: number) => `01${u}11110${size}1mmmmm${bits(opcode, 5)}1nnnnnddddd`;
+const scalarTwo = (u: number, size: string, opcode: number) => `01${u}11110${size}10000${bits(opcode, 5)}10nnnnnddddd`;
 const V3 = '{Vsz:dqz}, {Vsz:nqz}, {Vsz:mqz}';
 
-const threeSameRows: InsnDef[] = THREE_SAME.flatMap((e): InsnDef[] => {
-  const rows: InsnDef[] = [{
-    id: `${e.name.toUpperCase()}_v`, pattern: threeSame(e.u, 'zz', e.opcode), syntax: `${e.name} ${V3}`,
-    when: arrangementOk(e.sizes), exec: (f) => vectorOp(f, e.op),
-  }];
+/** The vector row and, for saturating operations (every size) or ones with 64-bit lanes (D only), the scalar row. */
+function laneRows(e: ElementDef, vectorPattern: string, scalarPattern: (size: string) => string, operands: number, suffix: string, extra = ''): InsnDef[] {
+  const unary = operands === 2;
+  const letters = ['d', 'n', 'm'].slice(0, operands);
+  const vector: InsnDef = {
+    id: `${e.name.toUpperCase()}_${suffix}v`, pattern: vectorPattern, syntax: `${e.name} ${letters.map((r) => `{Vsz:${r}qz}`).join(', ')}${extra}`,
+    when: arrangementOk(e.sizes), exec: (f) => (e.saturating ? withSaturation(vectorOp(f, e.op, unary)) : vectorOp(f, e.op, unary)),
+  };
   if (e.saturating) {
-    rows[0].exec = (f) => withSaturation(vectorOp(f, e.op));
-    rows.push({
-      id: `${e.name.toUpperCase()}_s`, pattern: `01${e.u}11110zz1mmmmm${bits(e.opcode, 5)}1nnnnnddddd`, syntax: `${e.name} {Fsz:dz}, {Fsz:nz}, {Fsz:mz}`,
-      exec: (f) => withSaturation(scalarOp(f.d, f.n, f.m, 8 << f.z, e.op)),
-    });
-  } else if (e.sizes === ALL) {
-    rows.push({
-      id: `${e.name.toUpperCase()}_d`, pattern: scalarThree(e.u, e.opcode), syntax: `${e.name} {Fd:d}, {Fd:n}, {Fd:m}`,
-      exec: (f) => elementwise(f.d, f.n, f.m, 64, 1, false, e.op),
-    });
+    return [vector, {
+      id: `${e.name.toUpperCase()}_${suffix}s`, pattern: scalarPattern('zz'), syntax: `${e.name} ${letters.map((r) => `{Fsz:${r}z}`).join(', ')}${extra}`,
+      when: (f) => ((e.sizes >> f.z) & 1) === 1, exec: (f) => withSaturation(scalarOp(f.d, f.n, f.m ?? 0, 8 << f.z, e.op, unary)),
+    }];
   }
-  return rows;
-});
+  if (e.sizes !== ALL) return [vector];
+  return [vector, {
+    id: `${e.name.toUpperCase()}_${suffix}d`, pattern: scalarPattern('11'), syntax: `${e.name} ${letters.map((r) => `{Fd:${r}}`).join(', ')}${extra}`,
+    exec: (f) => elementwise(f.d, f.n, f.m ?? 0, 64, 1, false, e.op, unary),
+  }];
+}
+
+const threeSameRows: InsnDef[] = THREE_SAME.flatMap((e) => laneRows(e, threeSame(e.u, 'zz', e.opcode), (size) => scalarThree(e.u, size, e.opcode), 3, ''));
 
 const pairwiseRows: InsnDef[] = [
   ...PAIRWISE.map((e): InsnDef => ({
@@ -345,20 +361,7 @@ const logicalRows: InsnDef[] = [
 ];
 
 const twoMiscRows: InsnDef[] = [
-  ...TWO_MISC.flatMap((e): InsnDef[] => {
-    const zero = e.zero ? ', #0' : '';
-    const rows: InsnDef[] = [{
-      id: `${e.name.toUpperCase()}_${e.zero ? 'zero_' : ''}v`, pattern: twoMisc(e.u, 'zz', e.opcode), syntax: `${e.name} {Vsz:dqz}, {Vsz:nqz}${zero}`,
-      when: arrangementOk(e.sizes), exec: (f) => vectorOp(f, e.op, true),
-    }];
-    if (e.sizes === ALL) {
-      rows.push({
-        id: `${e.name.toUpperCase()}_${e.zero ? 'zero_' : ''}d`, pattern: scalarTwo(e.u, e.opcode), syntax: `${e.name} {Fd:d}, {Fd:n}${zero}`,
-        exec: (f) => elementwise(f.d, f.n, 0, 64, 1, false, e.op, true),
-      });
-    }
-    return rows;
-  }),
+  ...TWO_MISC.flatMap((e) => laneRows(e, twoMisc(e.u, 'zz', e.opcode), (size) => scalarTwo(e.u, size, e.opcode), 2, e.zero ? 'zero_' : '', e.zero ? ', #0' : '')),
   { id: 'CNT_v', pattern: twoMisc(0, '00', 0b00101), syntax: 'cnt {Vq8:dq}, {Vq8:nq}', exec: (f) => vectorOp({ ...f, z: 0 }, plain(false, POPCOUNT), true) },
   { id: 'MVN_v', pattern: twoMisc(1, '00', 0b00101), syntax: 'mvn {Vq8:dq}, {Vq8:nq}', exec: (f) => vectorOp({ ...f, z: 2 }, plain(false, (a) => ~a), true) },
   { id: 'NOT_v', pattern: twoMisc(1, '00', 0b00101), syntax: 'not {Vq8:dq}, {Vq8:nq}', noPrint: true, exec: (f) => vectorOp({ ...f, z: 2 }, plain(false, (a) => ~a), true) },
@@ -415,4 +418,16 @@ const byElementRows: InsnDef[] = ([['mul', 0, 0b1000], ['mla', 1, 0b0000], ['mls
   };
 });
 
-export const rows: InsnDef[] = [...threeSameRows, ...pairwiseRows, ...logicalRows, ...twoMiscRows, ...acrossRows, ...byElementRows];
+/** SQDMULH and SQRDMULH by element, vector and scalar. */
+const saturatingByElementRows: InsnDef[] = ([['sqdmulh', 0b1100], ['sqrdmulh', 0b1101]] as const).flatMap(([name, opcode]): InsnDef[] => {
+  const op = THREE_SAME.find((e) => e.name === name)!.op;
+  const when = (f: Fields): boolean => f.z === 1 || f.z === 2;
+  return [
+    { id: `${name.toUpperCase()}_elem_v`, pattern: `0q001111zzLMkkkk${bits(opcode, 4)}H0nnnnnddddd`, syntax: `${name} {Vsz:dqz}, {Vsz:nqz}, {ElemI:kMLHz}`, when,
+      exec: (f) => withSaturation(elementwise(f.d, f.n, elementRegister(f), 8 << f.z, (f.q ? 128 : 64) >> (3 + f.z), f.q === 1, op, false, elementIndex(f))) },
+    { id: `${name.toUpperCase()}_elem_s`, pattern: `01011111zzLMkkkk${bits(opcode, 4)}H0nnnnnddddd`, syntax: `${name} {Fsz:dz}, {Fsz:nz}, {ElemI:kMLHz}`, when,
+      exec: (f) => withSaturation(scalarOp(f.d, f.n, elementRegister(f), 8 << f.z, op, false, elementIndex(f))) },
+  ];
+});
+
+export const rows: InsnDef[] = [...threeSameRows, ...pairwiseRows, ...logicalRows, ...twoMiscRows, ...acrossRows, ...byElementRows, ...saturatingByElementRows];

@@ -4,10 +4,11 @@
  * (SADDW, USUBW) and narrowing high halves (ADDHN, RSUBHN). The `2` forms read the upper half of the
  * narrow sources, or write the upper half of a narrow result and keep the lower.
  */
-import { mul64, r64 } from '../../../bits/int64.ts';
+import { mul64, r64, shl64 } from '../../../bits/int64.ts';
 import type { Fields, InsnDef, Op } from '../../types.ts';
 import { add64, sub64 } from './elementwise.ts';
 import { A, B, broadcast, D, load, R, store } from './lanes.ts';
+import { saturate, saturate64, saturatingAdd64, withSaturation } from './saturation.ts';
 
 const bits = (v: number, width: number): string => v.toString(2).padStart(width, '0');
 const TWO32 = 4294967296;
@@ -116,6 +117,45 @@ function narrowHigh(f: Fields, esize: number, subtract: boolean, round: boolean)
   };
 }
 
+const SQADD64 = saturatingAdd64(true, false), SQSUB64 = saturatingAdd64(true, true);
+
+/**
+ * SQDMULL/SQDMLAL/SQDMLSL: 2·a·b of 16- or 32-bit elements, saturated to twice their width (only
+ * a = b = the most negative value saturates), then for `acc` ±1 added to or subtracted from the wide
+ * element of V[d] with saturation. b is lane `index` of V[m] when ≥ 0. `scalar` forms use lane 0 and
+ * zero the rest of V[d].
+ */
+function doublingLong(f: Fields, esize: number, acc: number, index: number, scalar: boolean): Op {
+  const d = f.d, n = f.n, m = f.m, count = scalar ? 1 : 64 / esize, first = f.q ? count : 0;
+  const a = A.ints(esize, true), b = B.ints(esize, true), min = -(2 ** (esize - 1));
+  const dw = esize === 16 ? D.i32 : null, rw = R.i32;
+  return withSaturation((s) => {
+    load(s, n, A);
+    load(s, m, B);
+    if (index >= 0) broadcast(B, esize, index);
+    load(s, d, D);
+    R.clear();
+    for (let i = 0; i < count; i++) {
+      const x = a[first + i], y = b[first + i];
+      if (dw) {
+        const product = saturate(2 * x * y, 32, true);
+        rw[i] = acc === 0 ? product : saturate(dw[i] + acc * product, 32, true);
+        continue;
+      }
+      if (x === min && y === min) saturate64(true, true);
+      else {
+        mul64(x >> 31, x, y >> 31, y);
+        shl64(r64.hi, r64.lo, 1);
+      }
+      if (acc !== 0) (acc > 0 ? SQADD64 : SQSUB64)(D.i32[2 * i + 1], D.i32[2 * i], r64.hi, r64.lo, 0, 0);
+      rw[2 * i] = r64.lo;
+      rw[2 * i + 1] = r64.hi;
+    }
+    store(s, d, R, !scalar);
+    s.pc += 4;
+  });
+}
+
 // ---- rows ----------------------------------------------------------------------------------------
 
 /** Long (`L`: wide result, narrow sources), wide (`W`: wide first source) and narrowing-high (`N`) shapes. */
@@ -179,4 +219,26 @@ const byElementRows: InsnDef[] = BY_ELEMENT.flatMap((e) => [0, 1].flatMap((u) =>
     `${name.toUpperCase()}_elem`);
 }));
 
-export const rows: InsnDef[] = [...threeDifferentRows, ...polyRows, ...byElementRows];
+/** SQDMLAL, SQDMLSL and SQDMULL: three-different opcode and by-element opcode; vector (and `2`) and scalar. */
+const DOUBLING: { name: string; opcode: number; elementOpcode: number; acc: number }[] = [
+  { name: 'sqdmlal', opcode: 0b1001, elementOpcode: 0b0011, acc: 1 },
+  { name: 'sqdmlsl', opcode: 0b1011, elementOpcode: 0b0111, acc: -1 },
+  { name: 'sqdmull', opcode: 0b1101, elementOpcode: 0b1011, acc: 0 },
+];
+const halfOrSingle = (f: Fields): boolean => f.z === 1 || f.z === 2;
+const SCALAR_LONG = '{Fwide:dz}, {Fsz:nz}';
+
+const doublingRows: InsnDef[] = DOUBLING.flatMap((e): InsnDef[] => {
+  const id = e.name.toUpperCase(), op = bits(e.opcode, 4), elementOp = bits(e.elementOpcode, 4);
+  const byElement = (scalar: boolean) => (f: Fields) => doublingLong({ ...f, m: elementRegister(f) }, 8 << f.z, e.acc, elementIndex(f), scalar);
+  return [
+    ...halves(e.name, `0q001110zz1mmmmm${op}00nnnnnddddd`, OPERANDS.L, halfOrSingle, (f) => doublingLong(f, 8 << f.z, e.acc, -1, false)),
+    { id: `${id}_s`, pattern: `01011110zz1mmmmm${op}00nnnnnddddd`, syntax: `${e.name} ${SCALAR_LONG}, {Fsz:mz}`, when: halfOrSingle,
+      exec: (f) => doublingLong({ ...f, q: 0 }, 8 << f.z, e.acc, -1, true) },
+    ...halves(e.name, `0q001111zzLMkkkk${elementOp}H0nnnnnddddd`, '{Vwide:dz}, {Vsz:nqz}, {ElemI:kMLHz}', halfOrSingle, byElement(false), `${id}_elem`),
+    { id: `${id}_elem_s`, pattern: `01011111zzLMkkkk${elementOp}H0nnnnnddddd`, syntax: `${e.name} ${SCALAR_LONG}, {ElemI:kMLHz}`, when: halfOrSingle,
+      exec: (f) => byElement(true)({ ...f, q: 0 }) },
+  ];
+});
+
+export const rows: InsnDef[] = [...threeDifferentRows, ...polyRows, ...byElementRows, ...doublingRows];

@@ -1,14 +1,16 @@
 /**
  * Advanced SIMD shift by immediate, vector and scalar (Arm ARM C4.1.6): SSHR, USHR, SSRA, USRA and their
  * rounding forms SRSHR, URSHR, SRSRA, URSRA, SHL, SLI, SRI, SHRN, RSHRN, SSHLL/USHLL (UXTL/SXTL print as
- * USHLL/SSHLL #0, as llvm-mc does), and SHLL of the two-register misc group. The element size is the position of
+ * USHLL/SSHLL #0, as llvm-mc does), SHLL of the two-register misc group, and the saturating shifts SQSHL,
+ * UQSHL, SQSHLU, SQSHRN, UQSHRN, SQSHRUN and their rounding forms, which set FPSR.QC. The element size is the position of
  * the highest set bit of immh, so each size has its own row; the shift field is the rest of immh:immb.
  * The fixed-point conversions of this group live with the floating-point rows (fpVector.ts).
  */
 import { asr64, lsr64, r64, shl64 } from '../../../bits/int64.ts';
 import type { Fields, InsnDef, Op } from '../../types.ts';
-import { add64, elementwise, type LaneOp } from './elementwise.ts';
+import { add64, elementwise, type LaneOp, scalarOp } from './elementwise.ts';
 import { A, load, R, store } from './lanes.ts';
+import { saturate, saturatingShiftLeft64, withSaturation } from './saturation.ts';
 
 /** immh:immb prefixes by element size (0 B .. 3 D): fixed bits then the field's letters. */
 export const SHIFT_FIELD = ['0001iii', '001iiii', '01iiiii', '1iiiiii'];
@@ -101,6 +103,49 @@ function shiftRightNarrow(d: number, n: number, esize: number, sh: number, upper
   };
 }
 
+/** SQSHL/UQSHL/SQSHLU (immediate): a left shift saturated to the signed or unsigned range of the lane. */
+function saturatingShiftLeft(sh: number, signedSource: boolean, signedResult: boolean): LaneOp {
+  const scale = 2 ** sh;
+  return {
+    signed: signedSource,
+    lane: (a, _b, _d, esize) => saturate(a * scale, esize, signedResult),
+    lane64: (ah, al) => saturatingShiftLeft64(ah, al, sh, signedSource, signedResult),
+  };
+}
+
+/**
+ * SQSHRN, UQSHRN, SQSHRUN and the rounding SQRSHRN, UQRSHRN, SQRSHRUN (and their `2` forms): each wide
+ * element shifted right by sh (rounded: plus 2^(sh−1) first), saturated to half its width. The scalar
+ * forms narrow lane 0 and zero the rest of V[d].
+ */
+function saturatingShiftRightNarrow(d: number, n: number, esize: number, sh: number, upper: boolean, round: boolean,
+  signedSource: boolean, signedResult: boolean, scalar = false): Op {
+  const count = scalar ? 1 : 64 / esize, base = upper ? count : 0;
+  const wide = esize === 32 ? null : A.ints(2 * esize, signedSource), r = R.ints(esize, signedResult);
+  const scale = 2 ** sh, half = round ? 2 ** (sh - 1) : 0;
+  const shift = signedSource ? asr64 : lsr64;
+  return withSaturation((s) => {
+    load(s, n, A);
+    if (upper) load(s, d, R);
+    else R.clear();
+    for (let i = 0; i < count; i++) {
+      if (wide) {
+        r[base + i] = saturate(Math.floor((wide[i] + half) / scale), esize, signedResult);
+        continue;
+      }
+      const hi = A.i32[2 * i + 1], lo = A.i32[2 * i];
+      const bit = round ? (shift(hi, lo, sh - 1), r64.lo & 1) : 0;
+      shift(hi, lo, sh);
+      if (bit) add64(r64.hi, r64.lo, 0, 1);
+      // As a double the shifted value is exact when it fits and still out of range when it does not
+      // (rounding 2^64 − 1 right by 1 carries into bit 63, so an unsigned source stays unsigned).
+      r[base + i] = saturate((signedSource ? r64.hi : r64.hi >>> 0) * 4294967296 + (r64.lo >>> 0), esize, signedResult);
+    }
+    store(s, d, R, upper);
+    s.pc += 4;
+  });
+}
+
 /** SSHLL/USHLL(2): the low (or high) half's elements extended to twice their width and shifted left. */
 function shiftLeftLong(f: Fields, size: number, sh: number, signed: boolean): Op {
   const esize = 8 << size, count = 64 / esize, first = f.q ? count : 0;
@@ -137,6 +182,20 @@ const rightShifts: { name: string; u: number; opcode: number; signed: boolean; a
   { name: 'ursra', u: 1, opcode: 0b00110, signed: false, accumulate: true, round: true },
 ];
 
+/** Saturating left shifts: SQSHL and UQSHL keep the source's signedness, SQSHLU saturates a signed source to unsigned. */
+const saturatingLefts = [
+  { name: 'sqshl', u: 0, opcode: 0b01110, signedSource: true, signedResult: true },
+  { name: 'uqshl', u: 1, opcode: 0b01110, signedSource: false, signedResult: false },
+  { name: 'sqshlu', u: 1, opcode: 0b01100, signedSource: true, signedResult: false },
+];
+
+/** Saturating narrowing right shifts; bit 0 of the opcode selects rounding. */
+const saturatingNarrows = [
+  { name: 'sqshrn', u: 0, opcode: 0b10010, signedSource: true, signedResult: true },
+  { name: 'uqshrn', u: 1, opcode: 0b10010, signedSource: false, signedResult: false },
+  { name: 'sqshrun', u: 1, opcode: 0b10000, signedSource: true, signedResult: false },
+].flatMap((e) => [e, { ...e, name: e.name.replace('sh', 'rsh'), opcode: e.opcode | 1 }]);
+
 const vectorRows = (size: number): InsnDef[] => {
   const esize = 8 << size, field = SHIFT_FIELD[size], v = vq(size);
   const pattern = (q: string, u: number, opcode: number) => `0${q}${u}011110${field}${opBits(opcode)}1nnnnnddddd`;
@@ -154,6 +213,10 @@ const vectorRows = (size: number): InsnDef[] => {
       exec: (f) => elementwise(f.d, f.n, 0, esize, lanes(f), f.q === 1, shiftInsert(f.i, true), true) },
     { id: `SRI_v${esize}`, pattern: pattern('q', 1, 0b01000), when: qOk, syntax: `sri {${v}:dq}, {${v}:nq}, {ShR:i}`,
       exec: (f) => elementwise(f.d, f.n, 0, esize, lanes(f), f.q === 1, shiftInsert(esize - f.i, false), true) },
+    ...saturatingLefts.map((e): InsnDef => ({
+      id: `${e.name.toUpperCase()}_v${esize}`, pattern: pattern('q', e.u, e.opcode), when: qOk, syntax: `${e.name} {${v}:dq}, {${v}:nq}, {U:i}`,
+      exec: (f) => withSaturation(elementwise(f.d, f.n, 0, esize, lanes(f), f.q === 1, saturatingShiftLeft(f.i, e.signedSource, e.signedResult), true)),
+    })),
   ];
   if (size === 3) return rows;
   const wide = `V${WIDE[size]}`;
@@ -177,6 +240,11 @@ const vectorRows = (size: number): InsnDef[] => {
         syntax: `${sign}xtl${suffix} {${wide}:d}, {${v}:nq}`, noPrint: true,
         exec: (f) => shiftLeftLong(f, size, 0, sign === 's'),
       })),
+      ...saturatingNarrows.map((e): InsnDef => ({
+        id: `${e.name.toUpperCase()}${suffix}_v${esize}`, pattern: pattern('q', e.u, e.opcode), when: upper,
+        syntax: `${e.name}${suffix} {${v}:dq}, {${wide}:n}, {ShR:i}`,
+        exec: (f) => saturatingShiftRightNarrow(f.d, f.n, esize, esize - f.i, q === 1, (e.opcode & 1) === 1, e.signedSource, e.signedResult),
+      })),
     );
   }
   return rows;
@@ -195,4 +263,18 @@ const scalarRows: InsnDef[] = [
     exec: (f) => elementwise(f.d, f.n, 0, 64, 1, false, shiftInsert(64 - f.i, false), true) },
 ];
 
-export const rows: InsnDef[] = [...[0, 1, 2, 3].flatMap(vectorRows), ...scalarRows];
+/** The saturating shifts on B, H, S and D scalars (the narrowing ones from H, S and D). */
+const scalarSaturatingRows = (size: number): InsnDef[] => {
+  const esize = 8 << size, reg = `F${'bhsd'[size]}`, pattern = (u: number, opcode: number) => `01${u}111110${SHIFT_FIELD[size]}${opBits(opcode)}1nnnnnddddd`;
+  const rows = saturatingLefts.map((e): InsnDef => ({
+    id: `${e.name.toUpperCase()}_s${esize}`, pattern: pattern(e.u, e.opcode), syntax: `${e.name} {${reg}:d}, {${reg}:n}, {U:i}`,
+    exec: (f) => withSaturation(scalarOp(f.d, f.n, 0, esize, saturatingShiftLeft(f.i, e.signedSource, e.signedResult), true)),
+  }));
+  if (size === 3) return rows;
+  return [...rows, ...saturatingNarrows.map((e): InsnDef => ({
+    id: `${e.name.toUpperCase()}_s${esize}`, pattern: pattern(e.u, e.opcode), syntax: `${e.name} {${reg}:d}, {F${'hsd'[size]}:n}, {ShR:i}`,
+    exec: (f) => saturatingShiftRightNarrow(f.d, f.n, esize, esize - f.i, false, (e.opcode & 1) === 1, e.signedSource, e.signedResult, true),
+  }))];
+};
+
+export const rows: InsnDef[] = [...[0, 1, 2, 3].flatMap(vectorRows), ...scalarRows, ...[0, 1, 2, 3].flatMap(scalarSaturatingRows)];
