@@ -20,9 +20,9 @@ export function showSyntheticGuest(granules: number): void {
   const layout: PageInfo[] = new Array(pages);
   const pageFlags = new Uint8Array(pages);
   for (let i = 0; i < pages; i++) {
-    const va = RAM_IPA + i * 4096;
-    layout[i] = { va, pa: va, owner: 'guest RAM', memory: 'tagged', perms: 'rw-', attrIndx: 4, s2MemAttr: 0b1111 };
-    pageFlags[i] = PageFlag.TagsInitialised | (i % 4 === 0 ? PageFlag.Dirty : 0);
+    const address = RAM_IPA + i * 4096;
+    layout[i] = { address, output: address, owner: 'guest RAM', memory: 'tagged' };
+    pageFlags[i] = PageFlag.MteTagged | PageFlag.Present | (i % 4 === 0 ? PageFlag.Dirty : 0);
   }
   const cells = new Uint8Array(pages * GRANULES_PER_PAGE);
   let tagged = 0;
@@ -32,5 +32,5 @@ export function showSyntheticGuest(granules: number): void {
     cells[k] = page % 64 === 63 ? Cell.NeverInitialised : (Math.imul(k >>> 2, 0x9e3779b1) >>> 28) & Cell.TagMask;
     tagged += isColoured(cells[k]);
   }
-  useStore.setState((s) => ({ layout, cells, pageFlags, changedCells: null, cellsVersion: s.cellsVersion + 1, taggedCells: tagged, status: 'paused' }));
+  useStore.setState((s) => ({ spaces: { ...s.spaces, va: { pages: layout, cells, flags: pageFlags, changed: null, version: s.spaces.va.version + 1, tagged } }, status: 'paused' }));
 }

@@ -3,6 +3,7 @@
  * of the scenario opened last (so that opening a link can tell the user's own edits from a demo's text).
  * Links are read by the store (src/ui/scenario.ts), never from here.
  */
+import { MachineSchema } from '../scenario/schema.ts';
 import { DEFAULT_CONFIG, type RunConfig } from '../worker/protocol.ts';
 import { DEFAULT_PROGRAM } from './defaultProgram.ts';
 
@@ -36,15 +37,12 @@ function write(key: string, value: string | null): void {
   }
 }
 
+/** The saved machine, checked like a scenario's (a damaged or older entry falls back to the defaults). */
 function storedConfig(): RunConfig {
   try {
     const raw = read(CONFIG_KEY);
-    const parsed = raw ? (JSON.parse(raw) as Partial<RunConfig>) : {};
-    const out = { ...DEFAULT_CONFIG };
-    for (const k of Object.keys(out) as (keyof RunConfig)[]) {
-      if (typeof parsed[k] === typeof out[k]) (out as Record<string, unknown>)[k] = parsed[k];
-    }
-    return out;
+    const parsed = MachineSchema.safeParse(raw ? JSON.parse(raw) : {});
+    return parsed.success ? parsed.data : DEFAULT_CONFIG;
   } catch {
     return DEFAULT_CONFIG;
   }

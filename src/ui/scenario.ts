@@ -6,17 +6,11 @@
  * optional `&step=<n>` naming a step of its guided tour (1-based, as people count).
  */
 import { decodeFragment, encodeFragment } from '../scenario/codec.ts';
-import { ScenarioSchema, type Action, type MachineConfig, type Scenario, type ScenarioInput } from '../scenario/schema.ts';
-import { DEFAULT_CONFIG, KERNEL_VERSIONS, type KernelVersion, type RunConfig } from '../worker/protocol.ts';
+import { ScenarioSchema, type Action, type Scenario, type ScenarioInput, type SelectionSchema } from '../scenario/schema.ts';
+import type { RunConfig } from '../worker/protocol.ts';
+import type { z } from 'zod';
 
-export function configFromMachine(m: MachineConfig): RunConfig {
-  const kernel = (KERNEL_VERSIONS as readonly string[]).includes(m.kernel) ? (m.kernel as KernelVersion) : DEFAULT_CONFIG.kernel;
-  return { kernel, kvmMte: m.kvmCapMte, tcf: m.tcf, tcma0: m.tcma0, tcma1: m.tcma1, tco: m.tco, gcrExclude: m.gcrExclude };
-}
-
-export function machineFromConfig(c: RunConfig, base: MachineConfig): MachineConfig {
-  return { ...base, kernel: c.kernel, kvmCapMte: c.kvmMte, tcf: c.tcf, tcma0: c.tcma0, tcma1: c.tcma1, tco: c.tco, gcrExclude: c.gcrExclude };
-}
+export type Selection = z.infer<typeof SelectionSchema>;
 
 /** What the page shows right now, as Share and Export record it. */
 export interface PageState {
@@ -26,27 +20,36 @@ export interface PageState {
   /** A bundled program's name when one is loaded instead of the editor's text. */
   bundled: string | null;
   config: RunConfig;
-  /** Instructions retired: the moment to reproduce. */
-  instret: number;
+  /** What was done since the start, as actions that reproduce it (from the engine). */
+  history: Action[];
+  /** How many of `history` are the base scenario's own script, in order. */
+  scriptDone: number;
   /** The tour step shown (0-based), or null outside a tour. */
   tourStep: number | null;
-  selectedVa: number | null;
+  selection: Selection | null;
+}
+
+/** True while the page is exactly at its tour step: the script's actions up to the step and nothing else. */
+export function atTourStep(p: Pick<PageState, 'base' | 'history' | 'scriptDone' | 'tourStep'>): boolean {
+  if (p.tourStep === null) return false;
+  const step = p.base.steps[p.tourStep];
+  return step !== undefined && p.scriptDone === p.history.length && p.history.length === step.afterAction;
 }
 
 /**
- * The scenario that reproduces `p`. In a tour, the tour's own actions up to the shown step; otherwise the
- * run so far as one `step` action of `instret` instructions, which replays to the same state bit for bit.
+ * The scenario that reproduces `p`. At a tour step, the tour itself at that step; otherwise everything done
+ * so far as the scenario's actions (runs as the engine steps they took), all of them performed, which
+ * replays to the same state bit for bit. The tour is left out then: its steps name the script's actions.
  */
 export function scenarioOfPage(p: PageState): Scenario {
-  const inTour = p.tourStep !== null && p.base.steps.length > 0;
-  const actions: Action[] = inTour ? p.base.actions : p.instret > 0 ? [{ do: 'step', count: p.instret }] : [];
-  const step = inTour ? p.base.steps[p.tourStep!].afterAction : actions.length;
+  const inTour = atTourStep(p);
   return ScenarioSchema.parse({
     ...p.base,
     program: p.bundled !== null ? { kind: 'bundled', name: p.bundled } : { kind: 'asm', source: p.programText },
-    machine: machineFromConfig(p.config, p.base.machine),
-    actions,
-    view: { step, ...(p.selectedVa !== null ? { selection: { kind: 'granule', space: 'va', address: p.selectedVa } } : {}) },
+    machine: p.config,
+    actions: inTour ? p.base.actions : p.history,
+    steps: inTour ? p.base.steps : [],
+    view: { step: p.history.length, ...(p.selection !== null ? { selection: p.selection } : {}) },
   } satisfies ScenarioInput);
 }
 

@@ -3,7 +3,9 @@
  * The Web Worker entry: owns the engine and speaks the protocol of ./protocol.ts with the page.
  * Slices yield through a MessageChannel, which (unlike setTimeout) is not clamped to 4 ms.
  */
+import { preset, presets } from '../scenario/presets/index.ts';
 import { EngineHost, type Clock } from './engineHost.ts';
+import { PROTOCOL_VERSION, type EventMessage } from './protocol.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -21,4 +23,4 @@ const clock: Clock = {
 
 const host = new EngineHost((message, transfer) => self.postMessage(message, transfer), clock);
 self.onmessage = (e: MessageEvent) => host.receive(e.data);
-self.postMessage({ type: 'hello', v: 1 });
+self.postMessage({ type: 'hello', v: PROTOCOL_VERSION, presets: presets.map((p) => ({ id: p.id, scenario: preset(p.id)! })) } satisfies EventMessage);

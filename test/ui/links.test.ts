@@ -5,7 +5,7 @@ import { encodeFragment } from '../../src/scenario/codec.ts';
 import { ScenarioSchema } from '../../src/scenario/schema.ts';
 import { DEFAULT_PROGRAM } from '../../src/ui/defaultProgram.ts';
 import { demosById } from '../../src/ui/gallery.ts';
-import { actionsToShow, readLink, scenarioOfPage, shareFragment, wouldLoseWork } from '../../src/ui/scenario.ts';
+import { actionsToShow, atTourStep, readLink, scenarioOfPage, shareFragment, wouldLoseWork } from '../../src/ui/scenario.ts';
 import { DEFAULT_CONFIG } from '../../src/worker/protocol.ts';
 
 const tiny = ScenarioSchema.parse({ version: 1, program: { kind: 'asm', source: 'nop' }, actions: [{ do: 'step', count: 1 }, { do: 'step', count: 2 }], steps: [
@@ -37,11 +37,21 @@ describe('links', () => {
     if (r.kind === 'error') expect(r.message).toMatch(message);
   });
 
-  it('the page outside a tour is shared as one step action of its instruction count, with the selection', () => {
-    const s = scenarioOfPage({ base: tiny, programText: 'mov x0, #1', bundled: null, config: DEFAULT_CONFIG, instret: 17, tourStep: null, selectedVa: 0x10000040 });
-    expect(s.actions).toEqual([{ do: 'step', count: 17 }]);
-    expect(s.view).toEqual({ step: 1, selection: { kind: 'granule', space: 'va', address: 0x10000040 } });
+  it('the page outside a tour is shared as everything done so far, all performed, with the selection', () => {
+    const history = [{ do: 'step' as const, count: 17 }, { do: 'swapOut' as const, va: 0x10000000 }];
+    const s = scenarioOfPage({ base: tiny, programText: 'mov x0, #1', bundled: null, config: DEFAULT_CONFIG, history, scriptDone: 0, tourStep: null, selection: { kind: 'granule', space: 'va', address: 0x10000040 } });
+    expect(s.actions).toEqual(history);
+    expect(s.steps).toEqual([]);
+    expect(s.view).toEqual({ step: 2, selection: { kind: 'granule', space: 'va', address: 0x10000040 } });
     expect(s.program).toEqual({ kind: 'asm', source: 'mov x0, #1' });
+  });
+
+  it('at a tour step with nothing else done, the tour itself is shared at that step', () => {
+    const s = scenarioOfPage({ base: tiny, programText: 'nop', bundled: null, config: DEFAULT_CONFIG, history: tiny.actions, scriptDone: 2, tourStep: 1, selection: null });
+    expect(s.actions).toEqual(tiny.actions);
+    expect(s.steps).toEqual(tiny.steps);
+    expect(s.view.step).toBe(2);
+    expect(atTourStep({ base: tiny, history: [...tiny.actions, { do: 'fork' }], scriptDone: 2, tourStep: 1 })).toBe(false);
   });
 
   it('opening a link asks first only when the editor holds the user\'s own, different program', () => {

@@ -1,4 +1,4 @@
-import { BUFFER, EXIT_0, MMAP_INSNS, MMAP_MTE_PAGE, type Lesson } from './lesson.ts';
+import { BUFFER, EXIT_0, MMAP_MTE_PAGE, MMAP_STEPS, type Lesson } from './lesson.ts';
 
 export const overflow: Lesson = {
   id: 'overflow',
@@ -20,7 +20,7 @@ ${MMAP_MTE_PAGE}
         str     x2, [x1, #32]       // one granule past A: allocation tag 0
 ${EXIT_0}
 ` },
-    actions: [{ do: 'step', count: MMAP_INSNS }, { do: 'step', count: 5 }, { do: 'run', until: 'fault' }],
+    actions: [{ do: 'step', count: MMAP_STEPS }, { do: 'step', count: 5 }, { do: 'run', until: 'fault' }],
     steps: [
       { title: 'A tagged page', text: 'The program asks the kernel for one page with PROT_MTE. Its granules will carry 4-bit allocation tags.', afterAction: 0, view: 'events' },
       { title: 'mmap with PROT_MTE', text: 'mmap returned 0x10000000. The page is Normal Tagged, but no page exists until it is first touched.', afterAction: 1, view: 'events' },

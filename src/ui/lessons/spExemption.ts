@@ -1,4 +1,4 @@
-import { EXIT_0, MMAP_INSNS, MMAP_MTE_PAGE, type Lesson } from './lesson.ts';
+import { EXIT_0, MMAP_STEPS, MMAP_MTE_PAGE, type Lesson } from './lesson.ts';
 
 export const spExemption: Lesson = {
   id: 'sp-exemption',
@@ -16,7 +16,7 @@ ${MMAP_MTE_PAGE}
         str     x1, [sp, x2]        // register offset: checked, and it faults
 ${EXIT_0}
 ` },
-    actions: [{ do: 'step', count: MMAP_INSNS + 3 }, { do: 'run', until: 'fault' }],
+    actions: [{ do: 'step', count: MMAP_STEPS + 3 }, { do: 'run', until: 'fault' }],
     steps: [
       { title: 'Unchecked', text: 'SP carries tag 3, the memory tag 0. STR X1, [SP, #16] has SP as base and no writeback, so it is not tag checked: compilers rely on this for stack slots.', afterAction: 1, view: 'cpu', highlight: { kind: 'register', index: 31 } },
       { title: 'Register offset is checked', text: 'STR X1, [SP, X2] uses a register offset: always checked, even with SP as base. It faults.', afterAction: 2, view: 'events' },

@@ -1,4 +1,4 @@
-import { EXIT_0, MMAP_INSNS, MMAP_MTE_PAGE, type Lesson } from './lesson.ts';
+import { EXIT_0, MMAP_STEPS, MMAP_MTE_PAGE, type Lesson } from './lesson.ts';
 
 export const tco: Lesson = {
   id: 'tco',
@@ -17,7 +17,7 @@ ${MMAP_MTE_PAGE}
         str     x1, [x1, #16]       // the same store now faults
 ${EXIT_0}
 ` },
-    actions: [{ do: 'step', count: MMAP_INSNS + 4 }, { do: 'run', until: 'fault' }],
+    actions: [{ do: 'step', count: MMAP_STEPS + 4 }, { do: 'run', until: 'fault' }],
     steps: [
       { title: 'A mismatching store passes', text: 'With PSTATE.TCO = 1 the store one granule past the coloured one is not checked at all: no fault, even though the tags differ.', afterAction: 1, view: 'cpu' },
       { title: 'TCO cleared: the same store faults', text: 'MSR TCO, #0 restores checking; the identical store now takes a synchronous tag check fault.', afterAction: 2, view: 'events' },

@@ -1,4 +1,4 @@
-import { BUFFER, EXIT_0, MMAP_INSNS, MMAP_MTE_PAGE, type Lesson } from './lesson.ts';
+import { BUFFER, EXIT_0, MMAP_MTE_PAGE, MMAP_STEPS, type Lesson } from './lesson.ts';
 
 export const useAfterFree: Lesson = {
   id: 'use-after-free',
@@ -19,7 +19,7 @@ ${MMAP_MTE_PAGE}
         ldr     x5, [x1]            // use after free through the stale pointer
 ${EXIT_0}
 ` },
-    actions: [{ do: 'step', count: MMAP_INSNS + 3 }, { do: 'step', count: 4 }, { do: 'run', until: 'fault' }],
+    actions: [{ do: 'step', count: MMAP_STEPS + 3 }, { do: 'step', count: 4 }, { do: 'run', until: 'fault' }],
     steps: [
       { title: 'malloc: a tagged object', text: 'IRG gave the object a random tag and STG coloured its granule. The pointer in x1 carries the same tag.', afterAction: 1, view: 'pointer', highlight: { kind: 'granule', space: 'va', address: BUFFER } },
       { title: 'free: retag', text: 'On free, an MTE allocator gives the granule a new tag. GMI adds the old tag to the exclusion mask, so IRG cannot pick it again. The old pointer in x1 no longer matches.', afterAction: 2, view: 'pointer', highlight: { kind: 'register', index: 1 } },

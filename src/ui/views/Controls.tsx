@@ -1,6 +1,11 @@
-/** Run controls and the toggles of the run configuration. Every toggle replays the run under the new value. */
-import { KERNEL_VERSIONS, TCF_MODES, type KernelVersion, type TcfMode } from '../../worker/protocol.ts';
+/**
+ * Run controls and the toggles of the machine configuration. Every toggle rebuilds the machine with the new
+ * value and replays what was done to the same instruction; KVM_CAP_ARM_MTE and the kernel version run the
+ * program as a KVM guest.
+ */
+import { KERNEL_VERSIONS, TCF_MODES, type KernelVersion, type RunConfig, type TcfMode } from '../../worker/protocol.ts';
 import { useStore } from '../store.ts';
+import { VmActions } from './VmActions.tsx';
 
 const STATUS_TEXT: Record<string, string> = {
   empty: 'No program', ready: 'Ready', running: 'Running', paused: 'Paused', faulted: 'Stopped by a fault', exited: 'Exited',
@@ -22,6 +27,7 @@ export function Controls() {
   const config = useStore((s) => s.config);
   const command = useStore((s) => s.command);
   const setConfig = useStore((s) => s.setConfig);
+  const hash = useStore((s) => s.stateHash);
   const running = status === 'running';
   const ended = status === 'faulted' || status === 'exited';
   return (
@@ -36,13 +42,21 @@ export function Controls() {
         <output className="status" data-testid="status" data-status={status} aria-live="polite">
           {STATUS_TEXT[status]} · {instret.toLocaleString()} instructions
         </output>
+        {hash && <output className="hash mono" data-testid="state-hash" title="session.stateHash(): equal on two pages means the same machine, bit for bit">state {hash.slice(0, 12)}</output>}
       </div>
       <fieldset className="toggles">
         <legend>What if…</legend>
         <Check label="TCMA0" checked={config.tcma0} onChange={(v) => setConfig({ tcma0: v })} note="not settable by Linux user space" />
         <Check label="TCMA1" checked={config.tcma1} onChange={(v) => setConfig({ tcma1: v })} />
         <Check label="TCO" checked={config.tco} onChange={(v) => setConfig({ tco: v })} />
-        <Check label="KVM_CAP_ARM_MTE" checked={config.kvmMte} onChange={(v) => setConfig({ kvmMte: v })} />
+        <label className="toggle">
+          Machine
+          <select aria-label="Machine" value={config.mode} onChange={(e) => setConfig({ mode: e.target.value as RunConfig['mode'] })}>
+            <option value="bare">bare (no hypervisor)</option>
+            <option value="vm">KVM guest</option>
+          </select>
+        </label>
+        <Check label="KVM_CAP_ARM_MTE" checked={config.kvmCapMte} onChange={(v) => setConfig({ kvmCapMte: v })} />
         <label className="toggle">
           TCF
           <select aria-label="TCF" value={config.tcf} onChange={(e) => setConfig({ tcf: e.target.value as TcfMode })}>
@@ -68,6 +82,7 @@ export function Controls() {
           </select>
         </label>
       </fieldset>
+      <VmActions />
     </section>
   );
 }

@@ -1,8 +1,9 @@
 /** The start page's gallery: every demo as a link that opens it at the first step of its tour. */
-import { demos } from '../gallery.ts';
 import { demoFragment } from '../scenario.ts';
+import { useStore } from '../store.ts';
 
 export function Gallery() {
+  const demos = useStore((s) => s.demos);
   const groups = [...new Set(demos.map((d) => d.group))];
   return (
     <details className="panel gallery" id="gallery" open={location.hash === '' || location.hash === '#gallery'}>

@@ -10,9 +10,10 @@ export function Legend() {
           <span className="sr-only">tag 0x{t.toString(16)}</span>
         </li>
       ))}
-      <li><span className="swatch untagged" aria-hidden="true" /> Untagged</li>
-      <li><span className="swatch fresh" aria-hidden="true">·</span> Tags never initialised</li>
-      <li><span className="swatch device" aria-hidden="true" /> Device</li>
+      <li><span className="swatch untagged" aria-hidden="true" /> Untagged (U)</li>
+      <li><span className="swatch fresh" aria-hidden="true">·</span> Tags never initialised (no PG_mte_tagged)</li>
+      <li><span className="swatch device" aria-hidden="true" /> Device (V)</li>
+      <li><span className="swatch mixed" aria-hidden="true" /> mixed: the cell's granules differ (most common shown)</li>
       <li><span className="mark" aria-hidden="true">D</span> dirty page</li>
       <li><span className="mark" aria-hidden="true">S</span> swapped-out page</li>
     </ul>
