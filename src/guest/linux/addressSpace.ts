@@ -90,6 +90,11 @@ export class AddressSpace {
     return this.pages.get(Math.floor(va / PAGE));
   }
 
+  /** How many pages are populated (what the memory limit counts, with the table pages). */
+  get populatedPages(): number {
+    return this.pages.size;
+  }
+
   /** Every populated page: virtual page address → guest-physical frame. */
   *populated(): IterableIterator<[va: number, frame: number]> {
     for (const [vpn, frame] of this.pages) yield [vpn * PAGE, frame];
@@ -160,6 +165,28 @@ export class AddressSpace {
     this.vmas.splice(first, last - first);
     if (last > first && end > this.freeCache.ceiling) this.freeCache = { ceiling: MMAP_TOP, hole: 0 };
     this.dropPages(start, end);
+  }
+
+  /**
+   * mremap: the part [start, end) of one VMA becomes [to, to + length) with the same kind and protections
+   * (to = start grows it in place), keeping its populated pages — the frames themselves, so data and tags
+   * move with them. The rest of [to, to + length) must be free.
+   */
+  remap(start: number, end: number, to: number, length: number): void {
+    const { prot, kind, mteAllowed } = this.find(start)!;
+    const moved: number[] = [];
+    this.forEachPage(start, end, (a, frame) => {
+      moved.push(a - start + to, frame);
+      this.stage1.clearPage(a);
+      this.pages.delete(a / PAGE);
+    });
+    this.unmap(start, end);
+    this.map(to, to + length, prot, kind, mteAllowed);
+    for (let i = 0; i < moved.length; i += 2) {
+      this.pages.set(moved[i] / PAGE, moved[i + 1]);
+      this.writeDescriptor(moved[i], moved[i + 1], prot);
+    }
+    this.bus.flushTlb();
   }
 
   /** MADV_DONTNEED on private anonymous memory: the next touch sees zeroes and zero tags. */
