@@ -6,6 +6,7 @@
  */
 import { Errno, MapFlag, NSIG, PID, Prctl, Prot, Sig, SiCode, SYSCALL_NAMES, UAPI_SA_FLAGS, UID } from './abi.ts';
 import { MMAP_TOP, PAGE, pageUp, STACK_SIZE, TASK_SIZE } from './addressSpace.ts';
+import type { Vma } from './addressSpace.ts';
 import type { LinuxProcess } from './process.ts';
 import { MINSIGSTKSZ, SIG_DFL, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK, sigBit, UNBLOCKABLE } from './signals.ts';
 
@@ -231,19 +232,92 @@ function brk(p: LinuxProcess, a: bigint[]): bigint {
   return BigInt(target);
 }
 
+const MREMAP_MAYMOVE = 1n, MREMAP_FIXED = 2n, MREMAP_DONTUNMAP = 4n;
+
+/**
+ * vma_to_resize: whether [start, start + oldLen) of `v` may become newLen bytes long; an errno, or null.
+ * A private mapping cannot be duplicated with old_len 0, a remap cannot cross the VMA's end, the vDSO
+ * (VM_DONTEXPAND) cannot grow, and growth counts against the address-space limit.
+ */
+function resizable(p: LinuxProcess, v: Vma, start: number, oldLen: number, newLen: number, dontUnmap: boolean): bigint | null {
+  if (oldLen === 0) return EINVAL;
+  if (dontUnmap && v.kind === 'vdso') return EINVAL;
+  if (start + oldLen > v.end) return EFAULT;
+  if (newLen === oldLen) return null;
+  if (v.kind === 'vdso') return EFAULT;
+  return p.space.totalMapped + newLen - oldLen > p.limits.addressSpaceBytes ? ENOMEM : null;
+}
+
+/**
+ * mremap (mm/mremap.c): shrinks in place, grows in place when the pages after the mapping are free, or with
+ * MREMAP_MAYMOVE moves the mapping — its pages and their tags — to a free range; MREMAP_FIXED moves it to
+ * new_addr (replacing what was there), and MREMAP_DONTUNMAP leaves the old range mapped but empty.
+ */
 function mremap(p: LinuxProcess, a: bigint[]): bigint {
-  const [addr, oldLen, newLen] = a;
-  if (addr % BigInt(PAGE) !== 0n || newLen === 0n) return EINVAL;
-  const start = Number(addr);
-  const oldEnd = pageUp(start + Number(oldLen));
-  const newEnd = pageUp(start + Number(newLen));
-  if (p.space.find(start) === undefined) return EFAULT;
-  if (newEnd <= oldEnd) {
-    p.space.unmap(newEnd, oldEnd);
+  const [addrArg, oldArg, newArg, flags, newAddr] = a;
+  const fixed = (flags & MREMAP_FIXED) !== 0n, dontUnmap = (flags & MREMAP_DONTUNMAP) !== 0n, mayMove = (flags & MREMAP_MAYMOVE) !== 0n;
+  if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) !== 0n || (fixed && !mayMove)) return EINVAL;
+  if (dontUnmap && (!mayMove || oldArg !== newArg)) return EINVAL;
+  const addr = untag(addrArg);
+  if (addr % BigInt(PAGE) !== 0n || newArg === 0n) return EINVAL;
+  // Lengths beyond the address space cannot fit a VMA: their exact size no longer matters.
+  const start = Number(addr), oldLen = pageUp(Number(oldArg)), newLen = pageUp(Number(newArg));
+  let v = p.space.find(start);
+  if (v === undefined) return EFAULT;
+  if (fixed || dontUnmap) {
+    const to = Number(newAddr);
+    if (newAddr % BigInt(PAGE) !== 0n || newLen > TASK_SIZE || to > TASK_SIZE - newLen) return EINVAL;
+    if (start + oldLen > to && to + newLen > start) return EINVAL;
+    if (p.space.vmas.length + 2 >= p.limits.maxMapCount - 3) return ENOMEM;
+    if (fixed) p.space.unmap(to, to + newLen);
+    if (oldLen > newLen) p.space.unmap(start + newLen, start + oldLen);
+    const moved = Math.min(oldLen, newLen);
+    v = p.space.find(start)!;
+    const e = resizable(p, v, start, moved, newLen, dontUnmap);
+    if (e !== null) return e;
+    if (dontUnmap && p.space.totalMapped + moved > p.limits.addressSpaceBytes) return ENOMEM;
+    const target = fixed ? to : p.space.findFree(newLen, to);
+    if (target === null) return ENOMEM;
+    const { prot, kind, mteAllowed } = v;
+    p.space.remap(start, start + moved, target, newLen);
+    if (dontUnmap) p.space.map(start, start + moved, prot, kind, mteAllowed);
+    return BigInt(target);
+  }
+  if (oldLen >= newLen) {
+    if (oldLen > newLen) p.space.unmap(start + newLen, start + oldLen);
     return addr;
   }
-  p.diagnoseOnce('mremap-grow', 'mremap cannot grow a mapping here (returns -ENOMEM)');
-  return err(Errno.ENOMEM);
+  const e = resizable(p, v, start, oldLen, newLen, false);
+  if (e !== null) return e;
+  const grow = newLen - oldLen;
+  if (start + oldLen === v.end && v.end + grow <= TASK_SIZE && p.space.isFree(v.end, v.end + grow)) {
+    p.space.remap(start, start + oldLen, start, newLen);
+    return addr;
+  }
+  if (!mayMove || p.space.vmas.length >= p.limits.maxMapCount - 3) return ENOMEM;
+  const to = p.space.findFree(newLen);
+  if (to === null) return ENOMEM;
+  p.space.remap(start, start + oldLen, to, newLen);
+  return BigInt(to);
+}
+
+/**
+ * sysinfo: struct sysinfo (112 bytes, mem_unit 1) with values that follow from the run — uptime from the
+ * instruction clock (whole seconds, rounded up as Linux does), total RAM the memory limit, free RAM what the
+ * process may still populate, one process, no load, swap or shared memory.
+ */
+function sysinfo(p: LinuxProcess, a: bigint[]): bigint {
+  const ns = nowNs(p, 1)!;
+  const used = p.space.populatedPages + p.space.stage1.tables.size;
+  const total = p.space.maxPages * PAGE;
+  const b = new Uint8Array(112);
+  const dv = new DataView(b.buffer);
+  dv.setBigInt64(0, ns / 1_000_000_000n + (ns % 1_000_000_000n === 0n ? 0n : 1n), true);
+  dv.setBigUint64(32, BigInt(total), true);
+  dv.setBigUint64(40, BigInt(Math.max(0, total - used * PAGE)), true);
+  dv.setUint16(80, 1, true);
+  dv.setUint32(104, 1, true);
+  return put(p, a[0], b);
 }
 
 // ---- signals -------------------------------------------------------------------------------------
@@ -510,6 +584,7 @@ const handlers: Record<number, Handler> = {
   173: () => BigInt(PID - 1), // getppid
   174: () => BigInt(UID), 175: () => BigInt(UID), 176: () => BigInt(UID), 177: () => BigInt(UID),
   178: () => BigInt(PID), // gettid
+  179: sysinfo,
   214: brk,
   215: munmap,
   216: mremap,
