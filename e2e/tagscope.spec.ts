@@ -68,7 +68,7 @@ test('clicking a granule shows its allocation tag in the pointer inspector, link
   await expect(inspector.getByTestId('logical-tag')).toHaveText(tag!);
   await expect(inspector.getByTestId('prediction')).toContainText('Pass');
   await expect(page.getByTestId('mappings').locator('.map-row.selected')).toContainText('10000000');
-  await expect(page.getByRole('list', { name: 'Stage-1 walk of the selected address' }).getByRole('listitem')).toHaveCount(4);
+  await expect(page.getByTestId('walk').getByRole('listitem')).toHaveCount(4);
   await inspector.screenshot({ path: `${SHOTS}/pointer-inspector.png` });
   // Two granules further on is the unallocated gap: the same pointer tag would fault there.
   await page.mouse.click(...(await cellPoint(page, 2, 4)));
@@ -93,7 +93,7 @@ test('TCF none and TCO each make the fault disappear', async ({ page }) => {
   await expect(page.getByText('not settable by Linux user space')).toBeVisible();
 });
 
-test('step back crosses the fault backwards; clicking the fault travels to it', async ({ page }) => {
+test('step back crosses the fault backwards; clicking an event travels to its moment', async ({ page }) => {
   await open(page);
   await runToFault(page);
   const instret = Number((await status(page).textContent())!.match(/([\d,]+) instructions/)![1].replace(/,/g, ''));
@@ -106,10 +106,16 @@ test('step back crosses the fault backwards; clicking the fault travels to it', 
   await page.getByRole('button', { name: 'Step', exact: true }).click();
   await expect(status(page)).toHaveAttribute('data-status', 'faulted');
   await page.getByRole('button', { name: 'Reset' }).click();
+  await expect(status(page)).toHaveAttribute('data-status', 'ready');
   await runToFault(page);
-  await faultEvents(page).first().click();
+  const registers = await page.getByTestId('registers').textContent();
+  await page.getByTestId('event-log').locator('.event', { hasText: 'mmap(' }).click();
   await expect(status(page)).toHaveAttribute('data-status', 'paused');
+  await expect(faultEvents(page)).toHaveCount(0);
+  await page.getByRole('button', { name: 'Run to next fault' }).click();
+  await expect(status(page)).toHaveAttribute('data-status', 'faulted');
   await expect(status(page)).toContainText(`${instret} instructions`);
+  await expect(page.getByTestId('registers')).toHaveText(registers!);
   await expect(page.locator('.asm-line.current')).toContainText('str');
 });
 

@@ -488,7 +488,7 @@ function applyDelta(d: Delta): void {
     disasm: d.disasm ?? s.disasm, breakpoints: d.breakpoints, pendingActions: answered ? d.pendingActions : Math.max(1, d.pendingActions),
     history: d.history ?? s.history, scriptDone: d.scriptDone,
     ...(memoryChanged ? { pageBytes: new Map() } : {}),
-    ...(d.status !== 'running' ? {} : { stateHash: null }),
+    ...(d.status === 'running' || d.clock !== s.clock || d.eventsReset ? { stateHash: null } : {}),
   });
   if (memoryChanged) pagesAsked.clear();
   if (d.status !== 'running' && answered && d.pendingActions === 0) {
@@ -533,10 +533,13 @@ function onEvent(e: EventMessage): void {
       useStore.setState({ connected: true, demos: withPresets(e.presets) });
       const st = useStore.getState();
       // The first start opens the page's link; a restarted engine reloads what the page shows.
-      const target = greeted ? ({ kind: 'none' } as const) : readLink(location.hash, byId(st.demos));
+      const restarted = greeted;
+      const target = restarted ? ({ kind: 'none' } as const) : readLink(location.hash, byId(st.demos));
       greeted = true;
+      // A file imported before the engine started is already on its way: it is not replaced by the editor's program.
+      const waiting = !restarted && st.pendingActions > 0;
       st.follow(target, 'the link');
-      if (target.kind !== 'open' || useStore.getState().pendingOpen) st.load();
+      if (!waiting && (target.kind !== 'open' || useStore.getState().pendingOpen)) st.load();
       return;
     }
     case 'delta': return applyDelta(e);

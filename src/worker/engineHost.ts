@@ -283,10 +283,15 @@ export class EngineHost {
 
   /**
    * One instruction back: to the first moment at which one instruction fewer had retired. From a process that
-   * ended, the moment before the instruction that ended it (which never completed).
+   * ended, the last moment it was still running (before the instruction or kernel entry that ended it).
    */
   private stepBack(s: Session): void {
-    const target = Math.max(0, s.status === 'ready' ? s.time - 1 : s.time);
+    if (s.status !== 'ready') {
+      let c = s.clock;
+      while (c > 0 && s.status !== 'ready') s.travelTo({ clock: --c });
+      return;
+    }
+    const target = Math.max(0, s.time - 1);
     // The earliest clock at which `target` instructions had retired: kernel entries are engine steps of their own.
     let c = s.clock;
     while (c > 0) {
