@@ -100,9 +100,10 @@ async function heatmapFrames(page: Page, url: string): Promise<{ pan: number[]; 
       return performance.now() - t0;
     };
     const pan: number[] = [];
-    for (let i = 0; i < 60; i++) pan.push(await measure({ deltaY: i % 2 ? -4000 : 60_000, deltaX: 0 }));
+    // Shift and the wheel pan; the wheel alone zooms, through every level from single granules to 4096 per cell.
+    for (let i = 0; i < 60; i++) pan.push(await measure({ deltaY: i % 2 ? -4000 : 60_000, deltaX: 0, shiftKey: true }));
     const zoom: number[] = [];
-    for (let i = 0; i < 12; i++) zoom.push(await measure({ deltaY: i < 6 ? -100 : 100, ctrlKey: true }));
+    for (let i = 0; i < 24; i++) zoom.push(await measure({ deltaY: i < 12 ? 100 : -100 }));
     return { pan, zoom };
   });
 }

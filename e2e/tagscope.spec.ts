@@ -187,3 +187,31 @@ test('dark theme and keyboard: the heatmap is operable from the keyboard', async
   await expect(page.getByTestId('inspector').getByTestId('allocation-tag')).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/overview-dark.png`, fullPage: true });
 });
+
+test('heatmap zoom: the wheel zooms without scrolling the page, the whole space aggregates granules, the deepest zoom shows data bytes', async ({ page }) => {
+  await open(page);
+  await runToFault(page);
+  const zoom = page.getByTestId('zoom');
+  await heatmap(page).scrollIntoViewIfNeeded();
+  const box = (await heatmap(page).boundingBox())!;
+  const scrollY = await page.evaluate(() => window.scrollY);
+  await page.mouse.move(box.x + GUTTER + 4 * ZOOM, box.y + 4 * ZOOM + 2);
+  await page.mouse.wheel(0, 300);
+  await expect(zoom).toHaveText('4 px per granule');
+  expect(await page.evaluate(() => window.scrollY)).toBe(scrollY);
+  await page.getByRole('button', { name: 'Whole space' }).click();
+  await expect(zoom).toHaveText(/px per granule|granules per cell/);
+  for (let i = 0; i < 14; i++) await page.getByRole('button', { name: 'Zoom out' }).click();
+  await expect(zoom).toHaveText('4096 granules per cell');
+  // Aggregate cells still carry the tagged objects: the count of coloured granules is unchanged.
+  await expect(heatmap(page)).toHaveAttribute('data-tagged-cells', '4');
+  // Select object A's first granule, then zoom to the deepest level: its 16 bytes are drawn in the cell.
+  await page.getByTestId('inspector').getByRole('textbox').fill('0x0000000010000000');
+  for (let i = 0; i < 12; i++) await page.getByRole('button', { name: 'Zoom in' }).click();
+  await expect(zoom).toHaveText('128 px per granule');
+  await heatmap(page).focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowLeft');
+  await expect(heatmap(page)).not.toHaveAttribute('data-bytes-drawn', '0');
+  await heatmap(page).screenshot({ path: `${SHOTS}/heatmap-bytes.png` });
+});

@@ -88,13 +88,14 @@ test('KVM scenarios S1–S16: every tour, in one page, from first to last step s
       const { show } = presetTours[id][i];
       await expectShows(page, show.where, show.text);
       await expect(page.getByTestId('vm-actions')).toBeVisible();
-      if (id === 'S7' && i === 1) {
+      if (id === 'S7' && i === 2) {
         // The KVM views: host-physical memory and KVM's stage-2 table, with what each entry means for tags.
         await page.getByRole('radio', { name: 'Host-physical (PA)' }).click();
         await expect(page.getByTestId('heatmap')).toHaveAttribute('data-space', 'host');
         await page.getByRole('tab', { name: 'Stage 2 (KVM)' }).click();
         await expect(page.getByTestId('mappings')).toContainText('Normal WB → tags kept');
         await expect(page.getByTestId('walk')).toContainText('S2 L3');
+        await expect(page.getByTestId('prediction')).toContainText('Pass');
         await page.locator('main').screenshot({ path: `${SHOTS}/kvm-host-stage2.png` });
         await page.getByRole('radio', { name: 'Guest virtual (VA)' }).click();
       }

@@ -88,7 +88,7 @@ const S2AP = ['none', 'r-', '-w', 'rw'];
 
 /** What a stage-2 MemAttr means for the guest's tags (KVM.md §3, §8). */
 export function stage2Meaning(memAttr: number): { attr: string; meaning: string; memory: PageInfo['memory'] } {
-  const attr = `MemAttr 0b${memAttr.toString(2).padStart(4, '0')}`;
+  const attr = `0b${memAttr.toString(2).padStart(4, '0')}`;
   if (memAttr === S2_MEMATTR_NORMAL_WB) return { attr: `${attr} Normal WB`, meaning: 'Normal WB → tags kept', memory: 'tagged' };
   if (memAttr === S2_MEMATTR_NOTAGACCESS) return { attr: `${attr} NoTagAccess`, meaning: 'NoTagAccess → data only; a tag access exits to the VMM', memory: 'normal' };
   if ((memAttr & 0b1100) === 0) return { attr: `${attr} Device`, meaning: 'Device → untagged: checks pass, LDG reads 0, STG ignored', memory: 'device' };

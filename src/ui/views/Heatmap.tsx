@@ -54,6 +54,8 @@ class Painter {
   selected = -1;
   width = 600;
   space: Space = 'va';
+  /** Granules whose data bytes the last paint drew. */
+  bytesDrawn = 0;
   readonly pyramid = new Pyramid();
   private ctx: CanvasRenderingContext2D;
   private colours = { bg: '', fg: '', untagged: '', device: '', fresh: '', select: '' };
@@ -98,6 +100,7 @@ class Painter {
     this.pyramid.update(sp.cells, sp.version, sp.changed);
     ctx.fillStyle = this.colours.bg;
     ctx.fillRect(0, 0, this.width, HEIGHT);
+    this.bytesDrawn = 0;
     const [r0, r1] = this.visibleRows();
     const n = this.cellCount(sp);
     let drawn = 0;
@@ -202,6 +205,7 @@ class Painter {
       return;
     }
     if (data.length === 0) return;
+    this.bytesDrawn++;
     const { ctx } = this;
     const at = (k % GRANULES_PER_PAGE) * 16;
     ctx.fillStyle = ink;
@@ -294,6 +298,7 @@ export function Heatmap() {
     canvas.dataset.cells = String(sp.cells.length);
     canvas.dataset.lastRedraw = String(drawn);
     canvas.dataset.redrawKind = partial ? 'partial' : 'full';
+    canvas.dataset.bytesDrawn = String(p.bytesDrawn);
   }, []);
 
   const setView = useCallback((v: Partial<View>): void => {

@@ -46,7 +46,7 @@ export function MappingTable() {
           </div>
         )}
       </header>
-      <div className="table-head s2 mono" aria-hidden="true"><span>{meta.input}</span><span>{meta.output}</span><span>attributes</span><span>for tags</span><span>perms</span><span>{shown === 'vmm' ? 'VMM' : shown === 'stage2' ? 'memslot' : 'owner'}</span></div>
+      <div className="table-head s2 mono" aria-hidden="true"><span>{meta.input}</span><span>{meta.output}</span><span>{shown === 'stage2' ? 'S2 MemAttr' : 'attributes'}</span><span>for tags</span><span>perms</span><span>{shown === 'vmm' ? 'VMM' : shown === 'stage2' ? 'memslot' : 'owner'}</span></div>
       <VirtualList
         items={rows} rowHeight={22} height={160} label={`${meta.name} entries`} keyOf={(r) => r.input} scrollTo={selectedRow} testId="mappings"
         render={(r, i) => (
