@@ -162,6 +162,59 @@ describe('floating point', () => {
   });
 });
 
+describe('FPCR.RMode and FPCR.FZ in arithmetic', () => {
+  const RP = 1n << 22n, RM = 2n << 22n, RZ = 3n << 22n, FZ = 1n << 24n, IDC = 128n;
+
+  test('FPCR.RMode rounds a sum: 1 + 2^-60 is the next double up in RP, 1 in RM and RZ; RZ keeps the largest finite value on overflow', () => {
+    const sum = (fpcr: bigint) => run('fadd d0, d1, d2\nfmul d3, d4, d4', { 1: d64(1), 2: d64(2 ** -60), 4: d64(1e300) }, {}, fpcr);
+    expect(sum(RP).v(0)).toBe(d64(1 + 2 ** -52));
+    expect(sum(RM).v(0)).toBe(d64(1));
+    expect(sum(RZ).v(0)).toBe(d64(1));
+    expect(sum(RZ).v(3)).toBe(d64(Number.MAX_VALUE));
+    expect(sum(RP).v(3)).toBe(d64(Infinity));
+    expect(FPSR(sum(RZ).m)).toBe(OFC | IXC);
+  });
+
+  test('in RM an exact zero sum of opposite terms is −0; in the other modes +0', () => {
+    expect(run('fsub s0, s1, s1', { 1: f32(3) }, {}, RM).v(0)).toBe(f32(-0));
+    expect(run('fsub s0, s1, s1', { 1: f32(3) }, {}, RP).v(0)).toBe(0n);
+    expect(run('fmadd d0, d1, d2, d3', { 1: d64(2), 2: d64(3), 3: d64(-6) }, {}, RM).v(0)).toBe(d64(-0));
+  });
+
+  test('directed rounding applies to division, square root and fused multiply-add: RP and RM bracket the exact value one ulp apart', () => {
+    const inputs = { 1: f32(1), 2: f32(3), 4: d64(2), 5: d64(1), 6: d64(2 ** -30), 7: d64(2 ** -30) };
+    const results = (fpcr: bigint) => {
+      const r = run('fdiv s0, s1, s2\nfsqrt d3, d4\nfmla v5.2d, v6.2d, v7.2d', inputs, {}, fpcr);
+      return [r.v(0), r.v(3), r.v(5) & ((1n << 64n) - 1n)];
+    };
+    const up = results(RP), down = results(RM), nearest = results(0n);
+    expect(up.map((u, i) => u - down[i])).toEqual([1n, 1n, 1n]);
+    expect(nearest.every((x, i) => x === up[i] || x === down[i])).toBe(true);
+    expect(results(RZ)).toEqual(down);
+    expect(down[2]).toBe(d64(1));
+  });
+
+  test('FPCR.FZ reads a denormal operand as zero and raises IDC', () => {
+    const r = run('fadd d0, d1, d2\nfcmp s3, #0.0\nmrs x4, nzcv', { 1: 1n, 2: d64(0), 3: 1n }, {}, FZ);
+    expect(r.v(0)).toBe(0n);
+    expect(r.x(4) >> 28n).toBe(0b0110n);
+    expect(FPSR(r.m)).toBe(IDC);
+  });
+
+  test('FPCR.FZ flushes a result below the smallest normal to a zero of its sign, raising UFC but not IXC', () => {
+    const r = run('fmul d0, d1, d2\nfcvt s3, d4', { 1: d64(-(2 ** -600)), 2: d64(2 ** -500), 4: d64(2 ** -140) }, {}, FZ);
+    expect(r.v(0)).toBe(d64(-0));
+    expect(r.v(3)).toBe(0n);
+    expect(FPSR(r.m)).toBe(UFC);
+  });
+
+  test('Underflow is judged before rounding: a product that rounds up to the smallest normal raises UFC with IXC', () => {
+    const r = run('fmul d0, d1, d2', { 1: 0x3fefffffffffffffn, 2: d64(2 ** -1022) });
+    expect(r.v(0)).toBe(d64(2 ** -1022));
+    expect(FPSR(r.m)).toBe(UFC | IXC);
+  });
+});
+
 describe('long, saturating and by-element forms', () => {
   test('UMULL2 multiplies the upper halves exactly; SMLAL of 32-bit lanes accumulates a 64-bit product', () => {
     const r = run('umull2 v0.2d, v1.4s, v2.4s\nsmlal v3.2d, v4.2s, v5.2s', {

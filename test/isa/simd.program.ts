@@ -16,13 +16,13 @@ export interface Block {
   table: Table;
   /** Instructions, `;`-separated; sources v1, v2, v3 (128 bits), x1, x2; results in v0 and x0. */
   insn: string;
-  /** FPCR for the block (RMode in bits 23:22, DN bit 25). */
+  /** FPCR for the block (RMode in bits 23:22, FZ bit 24, DN bit 25). */
   fpcr?: number;
   /** NZCV preset before each case (bits 31:28). */
   nzcv?: number;
 }
 
-const RP = 1 << 22, RM = 2 << 22, RZ = 3 << 22, DN = 1 << 25;
+const RP = 1 << 22, RM = 2 << 22, RZ = 3 << 22, FZ = 1 << 24, DN = 1 << 25;
 
 const binaryFp = ['fadd', 'fsub', 'fmul', 'fdiv', 'fmax', 'fmin', 'fmaxnm', 'fminnm', 'fnmul'];
 const unaryFp = ['fabs', 'fneg', 'fsqrt', 'frintn', 'frintp', 'frintm', 'frintz', 'frinta', 'frintx', 'frinti', 'fmov'];
@@ -69,9 +69,22 @@ function scalarBlocks(table: 'D' | 'S'): Block[] {
     ...['fmul', 'fmulx'].flatMap((op) => [{ table, insn: `${op} v0.${v}, v1.${v}, v2.${r}[0]` }, { table, insn: `${op} ${r}0, ${r}1, v2.${r}[1]` }]),
     { table, insn: `mov v0.16b, v3.16b; fmla ${r}0, ${r}1, v2.${r}[1]` },
     { table, insn: `frecpx ${r}0, ${r}1` },
+    // Arithmetic under each directed rounding mode and flush-to-zero (FPCR.FZ): results, IXC/UFC/OFC and IDC.
+    ...[RP, RM, RZ, FZ, FZ | RP, FZ | RM].flatMap((fpcr) => [
+      ...['fadd', 'fsub', 'fmul', 'fdiv', 'fnmul'].map((op) => `${op} ${r}0, ${r}1, ${r}2`),
+      `fsub ${r}0, ${r}1, ${r}1`, `fsqrt ${r}0, ${r}1`, `fmadd ${r}0, ${r}1, ${r}2, ${r}3`, `fnmsub ${r}0, ${r}1, ${r}2, ${r}3`,
+      `fmul v0.${v}, v1.${v}, v2.${v}`, `fdiv v0.${v}, v1.${v}, v2.${v}`, `mov v0.16b, v3.16b; fmla v0.${v}, v1.${v}, v2.${v}`,
+      `faddp v0.${v}, v1.${v}, v2.${v}`, `frecps ${r}0, ${r}1, ${r}2`, `frsqrts ${r}0, ${r}1, ${r}2`, `fmulx ${r}0, ${r}1, ${r}2`,
+    ].map((insn) => ({ table, insn, fpcr }))),
+    ...[`fcmp ${r}1, ${r}2`, `fcmpe ${r}1, #0.0`, `fmax ${r}0, ${r}1, ${r}2`, `fminnm ${r}0, ${r}1, ${r}2`, `fabd ${r}0, ${r}1, ${r}2`,
+      `fcvt ${other}0, ${r}1`, `fcvt h0, ${r}1`, `fcvtzs x0, ${r}1`, `fcvtns w0, ${r}1`, `frintx ${r}0, ${r}1`, `frinta ${r}0, ${r}1`,
+      `frecpe ${r}0, ${r}1`, `frsqrte ${r}0, ${r}1`, `frecpx ${r}0, ${r}1`, `fcmgt v0.${v}, v1.${v}, #0.0`, `fabs v0.${v}, v1.${v}`,
+      `fmul ${r}0, ${r}1, v2.${r}[1]`, `fsqrt v0.${v}, v1.${v}`]
+      .map((insn) => ({ table, insn, fpcr: FZ })),
     ...(table === 'D'
       ? [{ table, insn: 'fcvtxn v0.2s, v1.2d' }, { table, insn: 'mov v0.16b, v3.16b; fcvtxn2 v0.4s, v1.2d' }, { table, insn: 'fcvtxn s0, d1' },
-        { table, insn: 'fcvtxn s0, d1', fpcr: DN }, { table, insn: 'fcvtn v0.2s, v1.2d' }, { table, insn: 'mov v0.16b, v3.16b; fcvtn2 v0.4s, v1.2d' }, { table, insn: 'fcvtn v0.2s, v1.2d', fpcr: RM }]
+        { table, insn: 'fcvtxn s0, d1', fpcr: DN }, { table, insn: 'fcvtxn v0.2s, v1.2d', fpcr: FZ }, { table, insn: 'fcvtn v0.2s, v1.2d', fpcr: FZ | RP },
+        { table, insn: 'fcvtn v0.2s, v1.2d' }, { table, insn: 'mov v0.16b, v3.16b; fcvtn2 v0.4s, v1.2d' }, { table, insn: 'fcvtn v0.2s, v1.2d', fpcr: RM }]
       : [{ table, insn: 'fcvtl v0.2d, v1.2s' }, { table, insn: 'fcvtl2 v0.2d, v1.4s' }, { table, insn: 'fcvtn v0.4h, v1.4s' },
         { table, insn: 'mov v0.16b, v3.16b; fcvtn2 v0.8h, v1.4s' }, { table, insn: 'fcvtl v0.4s, v1.4h' }, { table, insn: 'fcvtl2 v0.4s, v1.8h' },
         ...['fmaxv', 'fminv', 'fmaxnmv', 'fminnmv'].map((op) => ({ table, insn: `${op} s0, v1.4s` }))]),

@@ -4,8 +4,8 @@
  */
 import type { CpuState } from '../cpu/state.ts';
 import { DEFAULT_NAN16, exponentOf, halfBits, halfValue, isNaN16, nextDouble, oddDouble, pow2 } from './bits.ts';
-import { currentMode, type Precision, putDefaultNaN, res, roundIntegral } from './arith.ts';
-import { defaultNaNMode, IOC, IXC, OFC, RM, RN, RP, RZ, raiseFlags, UFC } from './status.ts';
+import { currentMode, flo, flushInput, type Precision, putDefaultNaN, res, roundIntegral } from './arith.ts';
+import { defaultNaNMode, flushToZero, IOC, IXC, OFC, RM, RN, RP, RZ, raiseFlags, UFC } from './status.ts';
 
 const TWO32 = 4294967296;
 
@@ -14,6 +14,8 @@ const TWO32 = 4294967296;
  * into res (hi, lo). NaN gives 0; saturation and NaN raise Invalid Operation, an inexact result Inexact.
  */
 export function toFixed(s: CpuState, p: Precision, hi: number, lo: number, fbits: number, mode: number, width: 32 | 64, unsigned: boolean): void {
+  hi = flushInput(s, p, hi, lo);
+  lo = flo;
   res.hi = res.lo = 0;
   if (p.isNaN(hi, lo)) {
     raiseFlags(s, IOC);
@@ -42,6 +44,7 @@ export function toFixed(s: CpuState, p: Precision, hi: number, lo: number, fbits
 interface Format { mant: number; emin: number; maxFinite: number }
 const SINGLE_FORMAT: Format = { mant: 23, emin: -126, maxFinite: (2 - pow2(-23)) * pow2(127) };
 const HALF_FORMAT: Format = { mant: 10, emin: -14, maxFinite: 65504 };
+const SINGLE_FORMAT_MIN = pow2(SINGLE_FORMAT.emin);
 
 /** Rounds a finite double to a narrower format in `mode`; overflow gives ±∞ or the largest finite value. */
 function roundToFormat(s: CpuState, x: number, fmt: Format, mode: number): number {
@@ -90,9 +93,14 @@ export type ConvertFormat = Precision | typeof HALF;
 
 /**
  * FPConvert (FCVT) between half, single and double precision, rounding in FPCR.RMode (or `mode`: round to
- * odd for FCVTXN); the result bits in res (a half in res.hi).
+ * odd for FCVTXN); the result bits in res (a half in res.hi). FPCR.FZ flushes single and double operands
+ * and a single result below the smallest normal (UFC); half precision has its own FZ16, not implemented.
  */
 export function convertPrecision(s: CpuState, from: ConvertFormat, to: ConvertFormat, hi: number, lo: number, mode = -1): void {
+  if (from !== HALF) {
+    hi = flushInput(s, from, hi, lo);
+    lo = flo;
+  }
   const nan = from === HALF ? isNaN16(hi) : from.isNaN(hi, lo);
   if (nan) {
     convertNaN(s, from, to, hi, lo);
@@ -102,6 +110,9 @@ export function convertPrecision(s: CpuState, from: ConvertFormat, to: ConvertFo
   if (to === HALF) {
     res.hi = halfBits(roundToFormat(s, x, HALF_FORMAT, mode < 0 ? currentMode(s) : mode));
     res.lo = 0;
+  } else if (to.single && x !== 0 && Math.abs(x) < SINGLE_FORMAT_MIN && flushToZero(s)) {
+    raiseFlags(s, UFC);
+    to.put(x < 0 ? -0 : 0);
   } else to.put(to.single && Math.fround(x) !== x ? roundToFormat(s, x, SINGLE_FORMAT, mode < 0 ? currentMode(s) : mode) : x);
 }
 

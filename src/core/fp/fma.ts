@@ -8,7 +8,8 @@
  * result correctly. Otherwise the exact value is formed with BigInt and rounded once: slow, but exact.
  * `inexact` tells whether the result was rounded (only the single-precision rounding is left to the caller).
  */
-import { dlo, doubleHi, nextDouble, oddDouble, pow2 } from './bits.ts';
+import { nextDouble, oddDouble, pow2 } from './bits.ts';
+import { bitLength, decompose } from './exact.ts';
 
 /** Veltkamp's splitting constant 2^27 + 1. */
 const SPLIT = 134217729;
@@ -68,16 +69,6 @@ export function fusedMultiplyAdd(a: number, n: number, m: number, single: boolea
   }
   return exactMulAdd(a, n, m);
 }
-
-/** A finite double as an integer mantissa × 2^exponent (exponent ≥ −1074), from its bits. */
-function decompose(x: number): [bigint, number] {
-  const hi = doubleHi(x);
-  const biased = (hi >>> 20) & 0x7ff;
-  const frac = (BigInt((hi & 0xfffff) | (biased === 0 ? 0 : 0x100000)) << 32n) | BigInt(dlo >>> 0);
-  return [hi < 0 ? -frac : frac, biased === 0 ? -1074 : biased - 1075];
-}
-
-const bitLength = (v: bigint): number => v.toString(2).length;
 
 /** a + n × m computed exactly in BigInt and rounded once to nearest even. */
 function exactMulAdd(a: number, n: number, m: number): number {

@@ -5,12 +5,12 @@
  */
 import type { CpuState } from '../cpu/state.ts';
 
-/** FPCR.DN (Arm ARM D17.2.48); FZ and AHP are kept in FPCR but not modelled. */
-export const FPCR_DN = 1 << 25;
+/** FPCR.DN and FPCR.FZ (Arm ARM D17.2.48); AHP is kept in FPCR but not modelled. */
+export const FPCR_DN = 1 << 25, FPCR_FZ = 1 << 24;
 export const fpcrRMode = (fpcr: number): number => (fpcr >>> 22) & 3;
 
-/** FPSR cumulative exception flags (Arm ARM D17.2.50); IDC needs FPCR.FZ, which is not modelled. */
-export const IOC = 1, DZC = 2, OFC = 4, UFC = 8, IXC = 16;
+/** FPSR cumulative exception flags (Arm ARM D17.2.50); IDC is raised when FPCR.FZ flushes a denormal operand. */
+export const IOC = 1, DZC = 2, OFC = 4, UFC = 8, IXC = 16, IDC = 128;
 
 /**
  * Rounding modes in FPCR.RMode order, plus ties-away (FCVTA*, FRINTA) and round-to-odd (FCVTXN), which
@@ -32,6 +32,9 @@ export function fpcr(s: CpuState): number {
 
 /** FPCR.DN: NaN results are the default NaN. */
 export const defaultNaNMode = (s: CpuState): boolean => (fpcr(s) & FPCR_DN) !== 0;
+
+/** FPCR.FZ: denormal operands and results are flushed to zero (single and double precision). */
+export const flushToZero = (s: CpuState): boolean => (fpcr(s) & FPCR_FZ) !== 0;
 
 let fpsrSeen = 0n;
 let fpsrBits = 0;

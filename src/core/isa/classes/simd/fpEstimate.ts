@@ -6,8 +6,8 @@
  */
 import { r64, shl64 } from '../../../bits/int64.ts';
 import type { CpuState } from '../../../cpu/state.ts';
-import { binary, currentMode, fmul, mulAdd, type Precision, putDefaultNaN, putNaN, res } from '../../../fp/arith.ts';
-import { DZC, IOC, IXC, OFC, RM, RN, RP, raiseFlags } from '../../../fp/status.ts';
+import { binary, currentMode, flo, flushInput, fmul, mulAdd, type Precision, putDefaultNaN, putNaN, res } from '../../../fp/arith.ts';
+import { DZC, flushToZero, IOC, IXC, OFC, RM, RN, RP, raiseFlags, UFC } from '../../../fp/status.ts';
 import type { FpLaneFn } from './fpLanes.ts';
 
 const SIGN = -0x80000000;
@@ -73,8 +73,10 @@ function putInfinity(p: Precision, sign: number): void {
   res.lo = 0;
 }
 
-/** FRECPE. */
+/** FRECPE; under FPCR.FZ a result that would be denormal is zero (UFC). */
 export const laneRecipEstimate: FpLaneFn = (s, p, hi, lo) => {
+  hi = flushInput(s, p, hi, lo);
+  lo = flo;
   const sign = hi & SIGN;
   if (p.isNaN(hi, lo)) return putNaN(s, p, hi, lo);
   if (isInf(p, hi, lo)) {
@@ -95,12 +97,20 @@ export const laneRecipEstimate: FpLaneFn = (s, p, hi, lo) => {
     res.lo = p.single ? 0 : -1;
     return;
   }
+  if (Math.abs(p.value(hi, lo)) >= (p.single ? 2 ** 126 : 2 ** 1022) && flushToZero(s)) {
+    raiseFlags(s, UFC);
+    res.hi = sign;
+    res.lo = 0;
+    return;
+  }
   const top = unpack(p, hi, lo);
   pack(p, sign, (p.single ? 253 : 2045) - exponent, recipEstimate(0x100 | (top >> 2)));
 };
 
 /** FRSQRTE. */
 export const laneRSqrtEstimate: FpLaneFn = (s, p, hi, lo) => {
+  hi = flushInput(s, p, hi, lo);
+  lo = flo;
   if (p.isNaN(hi, lo)) return putNaN(s, p, hi, lo);
   if (isZero(hi, lo)) {
     raiseFlags(s, DZC);
@@ -125,6 +135,7 @@ export const laneRSqrtEstimate: FpLaneFn = (s, p, hi, lo) => {
  * exponent): a cheap power-of-two scale for reciprocal iterations.
  */
 export const laneRecpX: FpLaneFn = (s, p, hi, lo) => {
+  hi = flushInput(s, p, hi, lo);
   if (p.isNaN(hi, lo)) return putNaN(s, p, hi, lo);
   const field = p.single ? 0x7f800000 : 0x7ff00000, exp = hi & field;
   res.hi = (hi & SIGN) | (exp === 0 ? field - (p.single ? 0x800000 : 0x100000) : ~exp & field);
@@ -137,19 +148,27 @@ function putConstant(p: Precision, bits: { single: number; double: number }, sig
   res.lo = 0;
 }
 
-/** ∞ × 0 with neither operand a NaN: the step instructions and FMULX give a constant instead of Invalid. */
-const infTimesZero = (p: Precision, ah: number, al: number, bh: number, bl: number): boolean =>
-  !p.isNaN(ah, al) && !p.isNaN(bh, bl) && ((isInf(p, ah, al) && isZero(bh, bl)) || (isZero(ah, al) && isInf(p, bh, bl)));
+/**
+ * ∞ × 0 with neither operand a NaN: the step instructions and FMULX give a constant instead of Invalid.
+ * Under FPCR.FZ a denormal operand counts as 0 (and raises IDC, as the arithmetic would).
+ */
+function infTimesZero(s: CpuState, p: Precision, ah: number, al: number, bh: number, bl: number): boolean {
+  ah = flushInput(s, p, ah, al);
+  al = flo;
+  bh = flushInput(s, p, bh, bl);
+  bl = flo;
+  return !p.isNaN(ah, al) && !p.isNaN(bh, bl) && ((isInf(p, ah, al) && isZero(bh, bl)) || (isZero(ah, al) && isInf(p, bh, bl)));
+}
 
 /** FMULX: FMUL, except ∞ × 0 = ±2. */
 export const laneMulX: FpLaneFn = (s, p, ah, al, bh, bl) => {
-  if (infTimesZero(p, ah, al, bh, bl)) putConstant(p, TWO_BITS, (ah ^ bh) & SIGN);
+  if (infTimesZero(s, p, ah, al, bh, bl)) putConstant(p, TWO_BITS, (ah ^ bh) & SIGN);
   else binary(s, p, fmul, ah, al, bh, bl);
 };
 
 /** FRECPS: 2 − a × b, fused; ∞ × 0 gives 2. */
 export const laneRecipStep: FpLaneFn = (s, p, ah, al, bh, bl) => {
-  if (infTimesZero(p, ah, al, bh, bl)) putConstant(p, TWO_BITS);
+  if (infTimesZero(s, p, ah, al, bh, bl)) putConstant(p, TWO_BITS);
   else mulAdd(s, p, p.single ? TWO_BITS.single : TWO_BITS.double, 0, ah ^ SIGN, al, bh, bl);
 };
 
@@ -159,7 +178,7 @@ export const laneRecipStep: FpLaneFn = (s, p, ah, al, bh, bl) => {
  * except when both operands are ±the smallest denormal); ∞ × 0 gives 1.5.
  */
 export const laneRSqrtStep: FpLaneFn = (s: CpuState, p, ah, al, bh, bl) => {
-  if (infTimesZero(p, ah, al, bh, bl)) return putConstant(p, ONE_HALF_BITS);
+  if (infTimesZero(s, p, ah, al, bh, bl)) return putConstant(p, ONE_HALF_BITS);
   if (p.isNaN(ah, al) || p.isNaN(bh, bl)) return mulAdd(s, p, p.single ? THREE_BITS.single : THREE_BITS.double, 0, ah ^ SIGN, al, bh, bl);
   const halveA = Math.abs(p.value(ah, al)) >= Math.abs(p.value(bh, bl));
   p.put(p.value(halveA ? ah : bh, halveA ? al : bl) / 2);
