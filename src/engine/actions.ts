@@ -8,7 +8,7 @@ import { FrameFlag, PAGE_SIZE } from '../core/mem/physmem.ts';
 import { compareDesigns } from '../hyp/designs.ts';
 import { errnoName } from '../hyp/errno.ts';
 import { discard, fork, ksmScan, madviseMergeable, swapOut } from '../hyp/hostOps.ts';
-import { KVM_ARM_TAGS_FROM_GUEST, KVM_ARM_TAGS_TO_GUEST, KVM_CAP_ARM_MTE } from '../hyp/kvm.ts';
+import { KVM_ARM_TAGS_FROM_GUEST, KVM_ARM_TAGS_TO_GUEST, KVM_CAP_ARM_MTE, KVM_EXIT_ARM_NOTAG_ACCESS } from '../hyp/kvm.ts';
 import { migrate } from '../hyp/migration.ts';
 import type { Action, MachineConfig } from '../scenario/schema.ts';
 import type { EventBody, Fact } from './events.ts';
@@ -65,6 +65,7 @@ export function performHostAction(w: World, a: HostAction, st: ActionState): Eve
     case 'copyTags': return copyTags(w, parts, a, st);
     case 'swapOut': case 'swapIn': case 'balloon': return pageAction(w, parts, a);
     case 'migrate': return migrateGuest(w, parts, a);
+    case 'vmmRemapTagged': return remapTagged(w, parts, a);
     case 'ksmScan': {
       for (const s of parts.slots) madviseMergeable(parts.vmm.mm, s.hva, s.size);
       const r = ksmScan([parts.vmm.mm]);
@@ -202,6 +203,24 @@ function pageAction(w: World, parts: VmParts, a: Extract<Action, { do: 'swapOut'
   }
   const r = parts.vm.guestToHost(at.ipa - (at.ipa % PAGE_SIZE), false);
   return event(`IPA ${hex(at.ipa)} faulted back in`, 'KVM.md §6', typeof r === 'number' ? 'The guest touched the page again: the host brought it back from swap and KVM mapped it at stage 2.' : `KVM could not map it: ${r.name}.`, facts);
+}
+
+/** FEAT_MTE_PERM proposal (KVM.md §8): the VMM gives a guest page tag storage; the vCPU can then resume. */
+function remapTagged(w: World, parts: VmParts, a: Extract<Action, { do: 'vmmRemapTagged' }>): EventBody {
+  const pending = parts.pendingExit;
+  const ipa = a.ipa !== undefined || a.va !== undefined ? resolveIpa(w, a)
+    : pending?.reason === KVM_EXIT_ARM_NOTAG_ACCESS ? pending.gpa
+      : 'no KVM_EXIT_ARM_NOTAG_ACCESS is waiting for the VMM: run the guest until a tag access exits, or name the page with ipa or va';
+  if (typeof ipa === 'string') return event('nothing to remap', 'KVM.md §8', ipa, { error: true });
+  const page = ipa - (ipa % PAGE_SIZE);
+  const r = parts.vmm.remapTagCapable(parts.vm, page);
+  const facts = { ipa: hex(page), result: r };
+  if (r < 0) return event(`VMM cannot remap IPA ${hex(page)}: ${errnoName(r)}`, 'KVM.md §8', 'No memslot covers this IPA, or its page could not be copied.', { ...facts, error: true });
+  return event(`VMM remaps IPA ${hex(page)} onto tag-capable memory`, 'KVM.md §8',
+    'FEAT_MTE_PERM proposal, not merged: KVM leaves it to the VMM to "remap the pages so that access tag storage is allowed". '
+    + 'The VMM copied the page\'s data into anonymous memory mapped at the same address (MAP_FIXED); the MMU notifier made KVM unmap the IPA at stage 2. '
+    + 'When the vCPU runs again the access that exited is retried: it faults at stage 2 and KVM maps the new page Normal tagged, its tags cleared. '
+    + '(The posted kvmtool change only reports the exit and stops the guest; which sequence a VMM should follow was still open in review.)', facts);
 }
 
 /** Live migration to a second VM on the same host (a local migration): the vCPU moves to the destination. */

@@ -68,6 +68,9 @@ export function fromProcessEvent(e: ProcessEvent): EventBody {
       return body(`fault at pc ${hex(e.pc)}`, e.tagCheck ? 'MTE.md §2.1' : 'Linux page fault', e.explanation);
     case 'demandPage':
       return body(`page mapped at ${hex(e.va)}`, 'Linux demand paging', `The first touch of the page at ${hex(e.va)} took a translation fault; the guest kernel gave it a zeroed page (guest-physical ${hex(e.frame)}) with all tags 0.`);
+    case 'deviceMap':
+      return body(`${e.path} mapped at ${hex(e.va)}`, 'KVM.md §4', `The program mapped the device region at guest-physical ${hex(e.ipa)} (${e.length} bytes) through its UIO node. `
+        + `The guest kernel maps it Normal${e.tagged ? ' Tagged (PROT_MTE)' : ''} at stage 1, as a driver that maps a BAR as memory would; whether it has tags is decided by stage 2, where KVM maps device memory Device: untagged, so tag checks pass, LDG reads 0 and STG is ignored.`);
     case 'asyncTagFault':
       return body('asynchronous tag-check fault noticed', 'MTE.md §2.4', `TFSRE0_EL1.TF0 was set by an earlier unchecked-in-time access; the kernel noticed it on ${e.entry} entry and sends SIGSEGV (SEGV_MTEAERR).`);
     case 'signal':

@@ -21,7 +21,8 @@ export type { ProgramLoader } from './program.ts';
 export { loadProgram } from './program.ts';
 export type { Snapshot } from './snapshot.ts';
 
-export type StopReason = 'budget' | 'exit' | 'breakpoint' | 'fault' | 'event' | 'address' | 'action' | 'done';
+/** 'vmExit': the vCPU left the guest for the VMM (KVM_EXIT_ARM_NOTAG_ACCESS); the next run retries the access. */
+export type StopReason = 'budget' | 'exit' | 'breakpoint' | 'fault' | 'event' | 'address' | 'action' | 'done' | 'vmExit';
 
 export interface Stop {
   reason: StopReason;
@@ -242,7 +243,7 @@ export class Session {
     this.actionEventsFrom = this.pos.events.length;
     const guestRun = a.do === 'run' || a.do === 'step';
     // While the VMM or the host acts, the vCPU is out of the guest (KVM_RUN returned): KVM saved its MTE registers.
-    if (!guestRun) this.world.vm?.vcpu.exitTo(VMM_EXIT);
+    if (!guestRun && this.world.vm?.pendingExit === null) this.world.vm.vcpu.exitTo(VMM_EXIT);
     const body: EventBody = guestRun
       ? { kind: 'action', source: 'engine', title: a.do === 'run' ? `run until ${a.until}${a.until === 'event' && a.event ? ` (${a.event})` : ''}` : `step ${a.count}`, why: { rule: 'scenario', text: 'The guest runs.' }, facts: {} }
       : performHostAction(this.world, a, this.pos.actions);
@@ -257,7 +258,7 @@ export class Session {
     const p = this.world.process;
     if (p === null || p.state !== 'running') return { reason: 'exit', steps: 0 };
     this.branch();
-    this.world.vm?.vcpu.enter();
+    this.resumeGuest();
     this.goal = goal;
     this.stopEvent = null;
     const watch = goal !== null && ('breakpoint' in goal || 'address' in goal);
@@ -277,13 +278,23 @@ export class Session {
       done += used;
       if (this.clock % this.interval === 0) this.checkpoint();
       if (p.state !== 'running') { reason = 'exit'; break; }
+      if (this.world.vm?.pendingExit) { reason = 'vmExit'; break; }
       if (this.stopEvent !== null) { reason = 'fault' in goal! ? 'fault' : 'event'; break; }
       if (used < chunk) break;
     }
     this.goal = null;
     const stop: Stop = { reason, steps: this.clock - start };
-    if (this.stopEvent !== null) stop.event = this.stopEvent;
+    const event = reason === 'vmExit' ? this.pos.events.filter((e) => e.kind === 'exit' && e.source === 'kvm').at(-1) : this.stopEvent;
+    if (event) stop.event = event;
     return stop;
+  }
+
+  /** KVM_RUN again: KVM restores the guest's MTE registers; an exit the VMM was answering is over. */
+  private resumeGuest(): void {
+    const vm = this.world.vm;
+    if (vm === null) return;
+    vm.pendingExit = null;
+    vm.vcpu.enter();
   }
 
   private atWatchedPc(goal: Goal | null): boolean {
@@ -404,7 +415,7 @@ export class Session {
           continue;
         }
         const p = this.world.process!;
-        this.world.vm?.vcpu.enter();
+        this.resumeGuest();
         while (this.clock < Math.min(end, clock) && !until?.()) {
           const n = until === undefined ? Math.min(end, clock) - this.clock : 1;
           if (p.step(n) === 0) break;

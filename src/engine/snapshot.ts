@@ -123,22 +123,27 @@ function* guestPages(w: World): Iterable<PageSource> {
     return;
   }
   for (const s of vm.slots) {
-    const vma = vm.vmm.mm.find(s.hva);
     const kslot = vm.vm.slots.find((k) => k.slot === s.slot);
-    if (vma === undefined) continue;
-    const obj = vma.object;
-    if (obj.kind === 'device') continue;
-    const first = Mm.index(vma, s.hva);
-    for (let i = 0; i < s.size / PAGE_SIZE; i++) {
-      const entry = obj.pages[first + i];
-      const swapped = obj.swapSlots.has(first + i);
-      if (entry === 0 && !swapped) continue;
-      const ipa = s.ipa + i * PAGE_SIZE;
-      const frame = entry === 0 ? null : vm.host.frame(entry - 1);
-      let flags = frameFlags(frame) | (swapped ? PageFlags.Swapped : 0);
-      if (kslot?.dirty && ((kslot.dirty[i >>> 5] >>> (i & 31)) & 1) === 1) flags |= PageFlags.Dirty;
-      if (frame !== null && vm.vm.stage2.lookup(ipa) !== null) flags |= PageFlags.Stage2Mapped;
-      yield { address: ipa, frame, flags };
+    // A slot may span several mappings (the VMM remapped part of it), each over its own object.
+    for (let hva = s.hva; hva < s.hva + s.size;) {
+      const vma = vm.vmm.mm.find(hva);
+      if (vma === undefined) break;
+      const end = Math.min(vma.end, s.hva + s.size);
+      const obj = vma.object;
+      for (let a = hva; a < end && obj.kind !== 'device'; a += PAGE_SIZE) {
+        const idx = Mm.index(vma, a);
+        const entry = obj.pages[idx];
+        const swapped = obj.swapSlots.has(idx);
+        if (entry === 0 && !swapped) continue;
+        const i = (a - s.hva) / PAGE_SIZE;
+        const ipa = s.ipa + i * PAGE_SIZE;
+        const frame = entry === 0 ? null : vm.host.frame(entry - 1);
+        let flags = frameFlags(frame) | (swapped ? PageFlags.Swapped : 0);
+        if (kslot?.dirty && ((kslot.dirty[i >>> 5] >>> (i & 31)) & 1) === 1) flags |= PageFlags.Dirty;
+        if (frame !== null && vm.vm.stage2.lookup(ipa) !== null) flags |= PageFlags.Stage2Mapped;
+        yield { address: ipa, frame, flags };
+      }
+      hva = end;
     }
   }
 }

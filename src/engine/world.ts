@@ -7,11 +7,12 @@
  */
 import type { GuestException } from '../core/cpu/exceptions.ts';
 import type { ElfImage } from '../guest/elf.ts';
+import { uioNodes } from '../guest/linux/devices.ts';
 import { LinuxProcess, type ProcessEvent, type ProcessOptions } from '../guest/linux/process.ts';
 import type { HypEvent } from '../hyp/events.ts';
 import { KvmGuestPhysical } from '../hyp/guestPhysical.ts';
 import { Host, type BackingKind } from '../hyp/host.ts';
-import { KVM_CAP_ARM_MTE, type KvmExit, type Vm } from '../hyp/kvm.ts';
+import { KVM_CAP_ARM_MTE, KVM_EXIT_ARM_NOTAG_ACCESS, type KvmExit, type Vm } from '../hyp/kvm.ts';
 import { RAM_IPA } from '../hyp/launch.ts';
 import type { KernelVersion } from '../hyp/profile.ts';
 import type { Vcpu } from '../hyp/vcpu.ts';
@@ -52,6 +53,11 @@ export interface VmParts {
   slots: SlotState[];
   /** The last VM exit KVM could not handle in the kernel (the process stops there). */
   lastExit: KvmExit | null;
+  /**
+   * A VM exit the VMM can answer and has not yet (KVM_EXIT_ARM_NOTAG_ACCESS): the vCPU waits outside the
+   * guest, and the access that exited is retried when the guest runs again.
+   */
+  pendingExit: KvmExit | null;
 }
 
 export interface World {
@@ -86,7 +92,7 @@ export function createVm(cfg: VmConfig, onHypEvent?: (e: HypEvent) => void, host
     return { slot, ipa: r.ipa, size: r.size, hva, backing, result };
   });
   const vcpu = withVcpu ? vm.createVcpu({ mte: cfg.kvmCapMte }) : null;
-  return { host, vmm, vm, vcpu, gp: new KvmGuestPhysical(vm), slots: slots.filter((s) => s.result === 0), lastExit: null };
+  return { host, vmm, vm, vcpu, gp: new KvmGuestPhysical(vm), slots: slots.filter((s) => s.result === 0), lastExit: null, pendingExit: null };
 }
 
 export function buildWorld(image: ElfImage, o: WorldOptions): World {
@@ -100,18 +106,23 @@ export function buildWorld(image: ElfImage, o: WorldOptions): World {
   if (!parts.slots.some((s) => s.backing !== 'device')) {
     return { process: null, vm: parts, error: 'the VM has no RAM: KVM refused every memslot (see the memslot events)' };
   }
-  const created = LinuxProcess.fromImage(image, { ...processOptions, machine: parts.vcpu.machine, guestPhysical: () => parts.gp });
+  const devices = uioNodes(parts.slots.filter((s) => s.backing === 'device'));
+  const created = LinuxProcess.fromImage(image, { ...processOptions, machine: parts.vcpu.machine, guestPhysical: () => parts.gp, devices });
   if (!created.ok) return { process: null, vm: parts, error: created.error };
   created.process.hostFaultHandler = (e) => handleStage2(parts, e);
   return { process: created.process, vm: parts, error: null };
 }
 
-/** KVM's stage-2 abort handler for the guest: true when the access can be retried. */
-function handleStage2(parts: VmParts, e: GuestException): boolean {
+/** KVM's stage-2 abort handler for the guest: true when the access can be retried, 'exit' when the VMM must answer first. */
+function handleStage2(parts: VmParts, e: GuestException): boolean | 'exit' {
   const i = e.info;
   if ((i.kind !== 'dataAbort' && i.kind !== 'instructionAbort') || i.fault.stage !== 2) return false;
   const h = parts.vm.handleStage2Fault(parts.vcpu, e);
   if (h === 'retry') return true;
+  if (h.exit.reason === KVM_EXIT_ARM_NOTAG_ACCESS) {
+    parts.pendingExit = h.exit;
+    return 'exit';
+  }
   parts.lastExit = h.exit;
   return false;
 }

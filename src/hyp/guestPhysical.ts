@@ -5,7 +5,7 @@
  */
 import { PAGE_SIZE } from '../core/mem/physmem.ts';
 import { TableBuilder } from '../core/mmu/builder.ts';
-import { stage1PageDescriptor } from '../core/mmu/descriptors.ts';
+import { S2_MEMATTR_NOTAGACCESS, stage1PageDescriptor } from '../core/mmu/descriptors.ts';
 import { MairIndex } from '../core/machine.ts';
 import type { GuestPhysical } from '../guest/guestPhys.ts';
 import { errnoName } from './errno.ts';
@@ -37,6 +37,12 @@ export class KvmGuestPhysical implements GuestPhysical {
     const r = this.vm.guestToHost(addr, write);
     if (typeof r === 'number') return r;
     throw new Error(`guest physical address 0x${addr.toString(16)} is not guest RAM (${r.name}${r.reason === 'error' ? ` ${errnoName(r.errno)}` : ''})`);
+  }
+
+  /** Whether the guest's tag accesses to this page reach tag storage: not where stage 2 says NoTagAccess (KVM.md §8). */
+  holdsTags(addr: number): boolean {
+    const e = this.vm.stage2.lookup(addr);
+    return !(this.vm.profile.noTagAccess && e !== null && e.memAttr === S2_MEMATTR_NOTAGACCESS);
   }
 
   private nthRamPage(n: number): number {

@@ -175,7 +175,18 @@ export class Mm implements MmuNotifier {
     }
   }
 
+  /** Splits the VMA holding `addr` so that a VMA boundary lies there (both halves keep the object). */
+  private splitAt(addr: number): void {
+    const v = this.find(addr);
+    if (v === undefined || v.start === addr) return;
+    this.vmas.push({ ...v, start: addr, pgoff: Mm.index(v, addr) });
+    v.end = addr;
+    this.vmas.sort((a, b) => a.start - b.start);
+  }
+
   private unmapRange(addr: number, length: number): void {
+    this.splitAt(addr);
+    this.splitAt(addr + length);
     for (let i = this.vmas.length - 1; i >= 0; i--) {
       const v = this.vmas[i];
       if (v.start >= addr && v.end <= addr + length) {

@@ -12,6 +12,7 @@ import { Bus } from '../core/mmu/bus.ts';
 import { MAIR_DEVICE_nGnRnE, MAIR_NORMAL_WB, MAIR_TAGGED } from '../core/mmu/descriptors.ts';
 import { MairIndex } from '../core/machine.ts';
 import { AccessKind } from '../core/mte/check.ts';
+import { Errno } from './errno.ts';
 import { because } from './events.ts';
 import { loadTag, storeTag } from './guestAccess.ts';
 import type { Host } from './host.ts';
@@ -216,6 +217,27 @@ export class Vmm implements UserAccess {
   ioctl(vm: Vm, request: number, arg: number): number {
     this.costs.syscalls++;
     return vm.ioctl(request, arg);
+  }
+
+  /**
+   * The VMM's answer to KVM_EXIT_ARM_NOTAG_ACCESS in the FEAT_MTE_PERM proposal (KVM.md §8, not merged),
+   * which leaves it to the VMM to "remap the pages so that access tag storage is allowed": the guest page at
+   * `gpa` moves to anonymous (tag-capable) memory at the same address. Its data is copied out, an anonymous
+   * page is mapped over it (MAP_FIXED) and the data copied back. Unmapping the old page reaches KVM through
+   * the MMU notifier, so the guest's retried access faults at stage 2 and KVM maps the new page Normal
+   * tagged, clearing its tags first. Returns 0, or -EFAULT when no memslot covers `gpa`.
+   */
+  remapTagCapable(vm: Vm, gpa: number): number {
+    const page = gpa - (gpa % PAGE_SIZE);
+    const slot = vm.slotFor(page);
+    if (slot === undefined) return -Errno.EFAULT;
+    const hva = slot.userspaceAddr + (page - slot.guestPhysAddr);
+    const data = this.read(hva, PAGE_SIZE);
+    if (!data.ok) return -Errno.EFAULT;
+    const r = this.mmap({ length: PAGE_SIZE, kind: 'anonymous', addr: hva });
+    if (r < 0) return r;
+    const back = this.write(hva, data.value);
+    return back.ok ? 0 : -Errno.EFAULT;
   }
 
   /** Fills a struct kvm_arm_copy_mte_tags in this process's memory and issues KVM_ARM_MTE_COPY_TAGS. */

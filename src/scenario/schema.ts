@@ -37,6 +37,7 @@ const target = { ipa: address.optional(), va: address.optional() };
 const pageTarget = { ipa: pageAligned.optional(), va: pageAligned.optional() };
 const oneTarget = (o: { ipa?: number; va?: number }): boolean => (o.ipa === undefined) !== (o.va === undefined);
 const oneTargetMessage = { message: 'give exactly one of ipa (guest-physical address) and va (guest virtual address)' };
+const atMostOneTarget = (o: { ipa?: number; va?: number }): boolean => o.ipa === undefined || o.va === undefined;
 
 export const ProgramSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('asm'), source: z.string().max(ScenarioLimits.sourceChars) }).strict(),
@@ -85,6 +86,11 @@ export const ActionSchema = z.discriminatedUnion('do', [
     runBetweenRounds: z.number().int().min(0).max(ScenarioLimits.instructionBudget).default(0),
   }).strict(),
   z.object({ do: z.literal('ksmScan') }).strict(),
+  /**
+   * FEAT_MTE_PERM proposal (KVM.md §8): the VMM answers KVM_EXIT_ARM_NOTAG_ACCESS by remapping a guest page
+   * onto tag-capable memory; the page of the pending exit when neither ipa nor va is given.
+   */
+  z.object({ do: z.literal('vmmRemapTagged'), ...pageTarget }).strict().refine(atMostOneTarget, { message: 'give at most one of ipa (guest-physical address) and va (guest virtual address)' }),
   z.object({ do: z.literal('balloon'), ...pageTarget }).strict().refine(oneTarget, oneTargetMessage),
   /** Runs the guest of KVM.md §10 under each ABI design of the v2 discussion and reports what each one gives. */
   z.object({ do: z.literal('compareDesigns') }).strict(),

@@ -232,10 +232,12 @@ export class EngineHost {
     const stop = this.perform(first, null);
     if (goal === 'instruction') {
       // One instruction: kernel entries (a syscall, a page fault) are engine steps of their own.
-      for (let i = 0; i < MAX_KERNEL_STEPS && s.status === 'ready' && s.time === time; i++) s.step(1);
+      // A VM exit (KVM_EXIT_ARM_NOTAG_ACCESS) ends the step: the vCPU waits for the VMM, retrying would exit again.
+      let exited = stop.reason === 'vmExit';
+      for (let i = 0; i < MAX_KERNEL_STEPS && !exited && s.status === 'ready' && s.time === time; i++) exited = s.step(1).reason === 'vmExit';
       return this.settle(false);
     }
-    if (stop.reason === 'fault' || s.status !== 'ready') return this.settle(false);
+    if (stop.reason === 'fault' || stop.reason === 'vmExit' || s.status !== 'ready') return this.settle(false);
     this.goal = goal;
     this.status = 'running';
     this.flush();
@@ -287,8 +289,9 @@ export class EngineHost {
    */
   private stepBack(s: Session): void {
     if (s.status !== 'ready') {
+      const running = (): boolean => s.status === 'ready'; // re-read after each travel
       let c = s.clock;
-      while (c > 0 && s.status !== 'ready') s.travelTo({ clock: --c });
+      while (c > 0 && !running()) s.travelTo({ clock: --c });
       return;
     }
     const target = Math.max(0, s.time - 1);

@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { Session, type EngineEvent } from '../../src/engine/session.ts';
 import { Cell, PageFlags } from '../../src/engine/snapshot.ts';
 import { BUF } from '../../src/scenario/presets/asm.ts';
-import { preset, presets } from '../../src/scenario/presets/index.ts';
+import { DEVICE_VA, preset, presets } from '../../src/scenario/presets/index.ts';
 import type { Scenario } from '../../src/scenario/schema.ts';
 
 function run(id: string, change: (s: Scenario) => void = () => {}): Session {
@@ -106,12 +106,29 @@ describe('KVM.md §9 scenarios', () => {
     expect(guestTags(s, BUF).cells.slice(0, 4)).toEqual([5, 5, 5, 5]);
   });
 
-  test('S9: a device memslot is accepted under the posted fix and refused on 6.13; it has no tags to copy', () => {
-    const s = run('S9');
+  test('S9: a device region mapped PROT_MTE by the guest has no tags (STG ignored, LDG 0, no fault) while guest RAM faults; 6.13 refuses the memslot', () => {
+    const sc = preset('S9')!;
+    const r = Session.fromScenario(sc);
+    if (!r.ok) throw new Error(r.error);
+    const s = r.session;
+    const x = (n: number): bigint => s.machine.process!.cpu.getX(n);
     expect(of(s, 'memslot')[1].facts.result).toBe(0);
+    expect(s.performNextAction().reason).toBe('event'); // the device probe, up to its getpid marker
+    expect(of(s, 'deviceMap')[0].facts).toMatchObject({ path: '/dev/uio0', va: '0x30000000', ipa: '0x10000000', tagged: true });
+    expect(of(s, 'stage2Map').some((e) => e.facts.memAttr === 'Device-nGnRE')).toBe(true);
+    expect(x(10)).toBe(BigInt(DEVICE_VA)); // LDG: tag 0, the STG of tag 5 was ignored
+    expect(x(12)).toBe(0x1122334455667788n); // the tag-3 store and load went unchecked
+    expect(of(s, 'fault')).toEqual([]);
+    s.performNextAction(); // the same probe on a PROT_MTE page of guest RAM
+    expect(x(10)).toBe(BigInt(BUF) | (5n << 56n));
+    expect(x(12)).toBe(0n);
+    expect(of(s, 'signal')[0].facts.code).toBe(9); // SEGV_MTESERR
+    s.runScript();
+    expect(s.status).toBe('exited');
     expect(action(s, /COPY_TAGS/).facts.result).toBe(-14);
-    const merged = run('S9', (sc) => { sc.machine.kernel = '6.13'; });
+    const merged = run('S9', (c) => { c.machine.kernel = '6.13'; });
     expect(of(merged, 'memslot')[1].facts.result).toBe(-22);
+    expect(of(merged, 'deviceMap')).toEqual([]); // no device node: the program skips the probe
   });
 
   test('S10: a memfd memslot is refused on 5.14 and accepted on 6.2', () => {
@@ -119,11 +136,32 @@ describe('KVM.md §9 scenarios', () => {
     expect(of(run('S10', (sc) => { sc.machine.kernel = '6.2'; }), 'memslot')[1].facts.result).toBe(0);
   });
 
-  test('S11: data works on a NoTagAccess page; the first tag access exits with KVM_EXIT_ARM_NOTAG_ACCESS', () => {
-    const s = run('S11');
+  test('S11: data works on NoTagAccess RAM without exits; the first tag access exits, the VMM remaps the page, the guest resumes and keeps its data', () => {
+    const r = Session.fromScenario(preset('S11')!);
+    if (!r.ok) throw new Error(r.error);
+    const s = r.session;
+    const x = (n: number): bigint => s.machine.process!.cpu.getX(n);
+    s.performNextAction();
     expect(of(s, 'stage2Map').every((e) => e.facts.memAttr === 'NoTagAccess')).toBe(true);
+    expect(x(2)).toBe(0x1122334455667788n);
+    expect(of(s, 'exit').filter((e) => e.source === 'kvm')).toEqual([]);
+    const exited = s.performNextAction();
+    expect(exited.reason).toBe('vmExit');
+    expect(exited.event!.title).toContain('KVM_EXIT_ARM_NOTAG_ACCESS');
     expect(of(s, 'stage2Fault').at(-1)!.facts.type).toBe('noTagAccess');
-    expect(of(s, 'exit').some((e) => e.source === 'kvm' && e.title.includes('KVM_EXIT_ARM_NOTAG_ACCESS'))).toBe(true);
+    const stgPc = s.machine.process!.cpu.pc;
+    s.performNextAction(); // vmmRemapTagged
+    expect(action(s, /VMM remaps/).facts.result).toBe(0);
+    const page = `0x${Number(exited.event!.facts.gpa).toString(16)}`;
+    expect(of(s, 'stage2Unmap').at(-1)!.facts.ipa).toBe(page); // the MMU notifier told KVM
+    expect(s.machine.process!.cpu.pc).toBe(stgPc); // the vCPU waits at the STG
+    s.performNextAction();
+    expect(s.status).toBe('exited');
+    expect(of(s, 'exit').filter((e) => e.source === 'kvm' && e.title.includes('NOTAG'))).toHaveLength(1);
+    expect(of(s, 'sanitise').at(-1)!.facts.cleared).toBe(1);
+    expect(x(3)).toBe(BigInt(BUF) | (5n << 56n)); // LDG sees the tag set by the retried STG
+    expect(x(4)).toBe(0x1122334455667788n); // data stored before the remap survived it
+    expect(guestTags(s, BUF).cells.slice(0, 3)).toEqual([5, 5, 0]);
   });
 
   test('S12: KSM refuses PG_mte_tagged pages and merges them when the VM has no MTE', () => {

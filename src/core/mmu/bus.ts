@@ -238,7 +238,8 @@ export class Bus {
       if (!S2Bits.write(l2)) perm &= ~Tlb.Write;
       if (S2Bits.xn(s2.hi)) perm &= ~Tlb.Exec;
       const memAttr = S2Bits.memAttr(l2);
-      if (this.stage2.mtePerm && memAttr === S2_MEMATTR_NOTAGACCESS) perm |= Tlb.NoTagAccess;
+      // NoTagAccess only matters where stage 1 asks for tags: an Untagged stage-1 mapping makes no tag accesses.
+      if (this.stage2.mtePerm && memAttr === S2_MEMATTR_NOTAGACCESS && (perm & Tlb.Tagged) !== 0) perm |= Tlb.NoTagAccess;
       // Combining: anything but Normal write-back at stage 2 makes the memory Untagged (KVM.md §4).
       if (memAttr !== S2_MEMATTR_NORMAL_WB) perm &= ~Tlb.Tagged;
       pa = s2.outputAddress - (s2.outputAddress % PAGE_SIZE);

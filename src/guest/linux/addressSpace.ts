@@ -24,7 +24,7 @@ export const VDSO_BASE = MMAP_TOP;
 /** Lowest address mmap may hand out without MAP_FIXED (vm.mmap_min_addr). */
 export const MMAP_MIN = 0x10000;
 
-export type VmaKind = 'elf' | 'anon' | 'stack' | 'brk' | 'vdso';
+export type VmaKind = 'elf' | 'anon' | 'stack' | 'brk' | 'vdso' | 'device';
 
 export interface Vma {
   start: number;
@@ -34,6 +34,8 @@ export interface Vma {
   kind: VmaKind;
   /** Anonymous or shmem memory: the only kind that may carry PROT_MTE (MTE.md §7). */
   mteAllowed: boolean;
+  /** A device mapping's guest-physical address minus its VA (the same for both halves of a split). */
+  deviceDelta?: number;
 }
 
 export type AccessNeed = 'read' | 'write' | 'exec';
@@ -158,13 +160,20 @@ export class AddressSpace {
   unmap(start: number, end: number): void {
     this.splitAt(start);
     this.splitAt(end);
+    this.dropPages(start, end);
     const first = this.indexAbove(start);
     let last = first;
     while (last < this.vmas.length && this.vmas[last].end <= end) last++;
     for (let j = first; j < last; j++) this.total -= this.vmas[j].end - this.vmas[j].start;
     this.vmas.splice(first, last - first);
     if (last > first && end > this.freeCache.ceiling) this.freeCache = { ceiling: MMAP_TOP, hole: 0 };
-    this.dropPages(start, end);
+  }
+
+  /** Maps the device region at guest-physical `ipa` over [start, end) (a driver's mmap: src/guest/linux/devices.ts). */
+  mapDevice(start: number, end: number, prot: number, ipa: number): Vma {
+    const v = this.map(start, end, prot, 'device', true);
+    v.deviceDelta = ipa - start;
+    return v;
   }
 
   /**
@@ -173,7 +182,7 @@ export class AddressSpace {
    * move with them. The rest of [to, to + length) must be free.
    */
   remap(start: number, end: number, to: number, length: number): void {
-    const { prot, kind, mteAllowed } = this.find(start)!;
+    const { prot, kind, mteAllowed, deviceDelta } = this.find(start)!;
     const moved: number[] = [];
     this.forEachPage(start, end, (a, frame) => {
       moved.push(a - start + to, frame);
@@ -181,7 +190,8 @@ export class AddressSpace {
       this.pages.delete(a / PAGE);
     });
     this.unmap(start, end);
-    this.map(to, to + length, prot, kind, mteAllowed);
+    const v = this.map(to, to + length, prot, kind, mteAllowed);
+    if (deviceDelta !== undefined) v.deviceDelta = deviceDelta + start - to;
     for (let i = 0; i < moved.length; i += 2) {
       this.pages.set(moved[i] / PAGE, moved[i + 1]);
       this.writeDescriptor(moved[i], moved[i + 1], prot);
@@ -212,7 +222,7 @@ export class AddressSpace {
       // PROT_MTE is sticky: mprotect cannot remove it (MTE.md §7).
       v.prot = prot | (v.prot & Prot.MTE);
       this.forEachPage(v.start, v.end, (a, frame) => {
-        if (addsMte) this.initialiseTags(frame);
+        if (addsMte && v.kind !== 'device') this.initialiseTags(frame);
         this.writeDescriptor(a, frame, v.prot);
       });
     }
@@ -258,7 +268,11 @@ export class AddressSpace {
   /** Maps the page at `va` (page-aligned) with a fresh zeroed frame if it has none; returns the frame. */
   populate(va: number, v: Vma): number {
     let frame = this.pages.get(va / PAGE);
-    if (frame === undefined) {
+    if (frame === undefined && v.deviceDelta !== undefined) {
+      // A device page is the device's own memory: nothing to allocate, zero or tag.
+      frame = va + v.deviceDelta;
+      this.pages.set(va / PAGE, frame);
+    } else if (frame === undefined) {
       if (this.pages.size + this.stage1.tables.size >= this.maxPages) {
         throw new ResourceLimitError(`out of guest memory: the program touched more than ${formatBytes(this.maxPages * PAGE)} (the memory limit)`);
       }
@@ -297,9 +311,15 @@ export class AddressSpace {
     }));
   }
 
-  /** PG_mte_tagged: a frame's tags start at 0 the first time it becomes Tagged; later, they are kept. */
+  /**
+   * PG_mte_tagged: a frame's tags start at 0 the first time it becomes Tagged; later, they are kept. Where
+   * the frame has no tag storage (stage 2 NoTagAccess, KVM.md §8) the kernel's tag clearing would exit to the
+   * VMM like any tag access; the model leaves that exit to the program's first tag access of the page.
+   */
   private initialiseTags(frame: number): void {
-    const f = this.phys.frame(this.gp.toPhys(frame, true) / PAGE);
+    const pa = this.gp.toPhys(frame, true);
+    if (this.gp.holdsTags?.(frame) === false) return;
+    const f = this.phys.frame(pa / PAGE);
     if ((f.flags & FrameFlag.MteTagged) !== 0) return;
     f.ensureTags().fill(0);
     f.flags |= FrameFlag.MteTagged;
@@ -330,7 +350,8 @@ export class AddressSpace {
   private dropPages(start: number, end: number): void {
     this.forEachPage(start, end, (a, frame) => {
       this.stage1.clearPage(a);
-      this.gp.freeFrame(frame);
+      // A device page is the device's memory, not a frame of guest RAM to give back.
+      if (this.find(a)?.kind !== 'device') this.gp.freeFrame(frame);
       this.pages.delete(a / PAGE);
     });
     this.bus.flushTlb();

@@ -15,6 +15,7 @@ import { parseElf, PF_R, PF_W, PF_X, type ElfImage } from '../elf.ts';
 import { IdentityGuestPhysical, type GuestPhysical } from '../guestPhys.ts';
 import { Prot, SaFlag, Sig, SiCode, SIGNAL_NAMES, SYSCALL_NAMES, UID } from './abi.ts';
 import { AddressSpace, PAGE, pageUp, STACK_END, STACK_SIZE, VDSO_BASE, type AccessNeed } from './addressSpace.ts';
+import type { GuestDevice, OpenFile } from './devices.ts';
 import { buildInitialStack } from './initialStack.ts';
 import { ByteSink } from './byteSink.ts';
 import { DEFAULT_LIMITS, ResourceLimitError, type ProcessLimits } from './limits.ts';
@@ -44,12 +45,15 @@ export interface ProcessOptions {
   onOutput?: (fd: 1 | 2, bytes: Uint8Array) => void;
   /** Resource limits; each one left out has its default (src/guest/linux/limits.ts). */
   limits?: Partial<ProcessLimits>;
+  /** Device regions the machine gives the guest, opened as UIO nodes (src/guest/linux/devices.ts). */
+  devices?: readonly GuestDevice[];
 }
 
 export type ProcessEvent =
   | { kind: 'syscall'; instructions: number; pc: number; nr: number; name: string; args: bigint[]; result: bigint | 'restart' | 'noreturn' }
   | { kind: 'fault'; instructions: number; pc: number; exception: GuestExceptionKind; explanation: string; tagCheck?: TagCheckOutcome }
   | { kind: 'demandPage'; va: number; frame: number }
+  | { kind: 'deviceMap'; va: number; ipa: number; length: number; path: string; tagged: boolean }
   | { kind: 'asyncTagFault'; instructions: number; entry: 'syscall' | 'timer' | 'exception' }
   | { kind: 'signal'; instructions: number; signo: number; code: number; addr: bigint; action: 'handler' | 'ignored' | 'killed' }
   | { kind: 'sigreturn'; instructions: number; pc: number }
@@ -75,8 +79,9 @@ export class LinuxProcess {
   readonly stderr: ByteSink;
   readonly stdin: Uint8Array;
   stdinOffset = 0;
-  /** Open file descriptors: which standard stream each one is (or /dev/null). */
-  readonly files = new Map<number, 'stdin' | 'stdout' | 'stderr' | 'null'>([[0, 'stdin'], [1, 'stdout'], [2, 'stderr']]);
+  /** Open file descriptors: which standard stream each one is (or /dev/null, or a device node). */
+  readonly files = new Map<number, OpenFile>([[0, 'stdin'], [1, 'stdout'], [2, 'stderr']]);
+  readonly devices: readonly GuestDevice[];
   brkStart: number;
   brk: number;
   state: ProcessState = 'running';
@@ -96,8 +101,11 @@ export class LinuxProcess {
   faultCode = 0n;
   /** Deterministic generator state for getrandom. */
   randomState = 0x9e3779b9;
-  /** Under KVM: resolves stage-2 faults the guest takes (true = handled, retry the instruction). */
-  hostFaultHandler: ((e: GuestException) => boolean) | null = null;
+  /**
+   * Under KVM: resolves stage-2 faults the guest takes: true = handled, retry the instruction; 'exit' = the
+   * vCPU left the guest for the VMM, and the instruction is retried when the guest runs again.
+   */
+  hostFaultHandler: ((e: GuestException) => boolean | 'exit') | null = null;
   readonly image: ElfImage;
   private untilTick: number;
   private readonly timerInterval: number;
@@ -116,7 +124,8 @@ export class LinuxProcess {
     this.space.maxPages = Math.floor(this.limits.memoryBytes / PAGE);
     this.space.onDemandPage = (va, frame) => this.emit({ kind: 'demandPage', va, frame });
     this.user = new UserMemory(this.machine.cpu, this.machine.bus, this.space);
-    this.user.hostFaultHandler = (e) => this.hostFaultHandler?.(e) ?? false;
+    this.user.hostFaultHandler = (e) => this.hostFaultHandler?.(e) === true;
+    this.devices = opts.devices ?? [];
     this.tagCtrl = new TaggedAddrCtrl(this.machine.cpu, opts.tagCtrl);
     this.stdin = opts.stdin ?? new Uint8Array(0);
     this.timerInterval = opts.timerInterval ?? DEFAULT_TIMER_INTERVAL;
@@ -226,7 +235,9 @@ export class LinuxProcess {
 
   /** A stage-2 fault goes to the host; one it cannot fix (an exit to a VMM with no device there) stops the run. */
   private hostFault(e: GuestException): void {
-    if (this.hostFaultHandler?.(e)) return;
+    const r = this.hostFaultHandler?.(e);
+    if (r === true) return;
+    if (r === 'exit') return this.interrupt();
     const f = (e.info as Extract<GuestExceptionKind, { kind: 'dataAbort' }>).fault;
     this.fail(`unhandled stage-2 ${f.type} fault at IPA 0x${(f.ipa ?? 0).toString(16)}`);
   }
@@ -457,6 +468,17 @@ export class LinuxProcess {
   writeStream(fd: 1 | 2, bytes: Uint8Array): void {
     const kept = (fd === 1 ? this.stdout : this.stderr).push(bytes);
     if (kept.length > 0) this.opts.onOutput?.(fd, kept);
+  }
+
+  /** The node at `path`, if the machine has that device. */
+  device(path: string): GuestDevice | undefined {
+    return this.devices.find((d) => d.path === path);
+  }
+
+  /** mmap of a device node over [start, end): the driver maps the region itself (src/guest/linux/devices.ts). */
+  mapDevice(dev: GuestDevice, start: number, end: number, prot: number): void {
+    this.space.mapDevice(start, end, prot, dev.ipa);
+    this.emit({ kind: 'deviceMap', va: start, ipa: dev.ipa, length: end - start, path: dev.path, tagged: (prot & Prot.MTE) !== 0 });
   }
 
   /** A Tagscope diagnostic (never mixed into the program's own stderr). */

@@ -7,6 +7,7 @@
 import { Errno, MapFlag, NSIG, PID, Prctl, Prot, Sig, SiCode, SYSCALL_NAMES, UAPI_SA_FLAGS, UID } from './abi.ts';
 import { MMAP_TOP, PAGE, pageUp, STACK_SIZE, TASK_SIZE } from './addressSpace.ts';
 import type { Vma } from './addressSpace.ts';
+import { deviceMapError, isDevice } from './devices.ts';
 import type { LinuxProcess } from './process.ts';
 import { MINSIGSTKSZ, SIG_DFL, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK, sigBit, UNBLOCKABLE } from './signals.ts';
 
@@ -56,6 +57,7 @@ function stream(p: LinuxProcess, fd: bigint) {
 function writeTo(p: LinuxProcess, fd: bigint, buf: bigint, count: bigint): bigint {
   const f = stream(p, fd);
   if (f === undefined || f === 'stdin') return EBADF;
+  if (isDevice(f)) return err(Errno.EIO); // a UIO node without an interrupt
   const n = Number(count > BigInt(MAX_RW) ? BigInt(MAX_RW) : count);
   let done = 0;
   while (done < n) {
@@ -71,6 +73,7 @@ function writeTo(p: LinuxProcess, fd: bigint, buf: bigint, count: bigint): bigin
 function readFrom(p: LinuxProcess, fd: bigint, buf: bigint, count: bigint): bigint {
   const f = stream(p, fd);
   if (f === undefined || f === 'stdout' || f === 'stderr') return EBADF;
+  if (isDevice(f)) return err(Errno.EIO);
   if (f === 'null') return 0n;
   const n = Math.min(Number(count > BigInt(MAX_RW) ? BigInt(MAX_RW) : count), p.stdin.length - p.stdinOffset);
   if (n <= 0) return 0n;
@@ -142,8 +145,12 @@ function mmap(p: LinuxProcess, a: bigint[]): bigint {
   const length = pageUp(Number(lenArg));
   const type = flags & MapFlag.SHARED_VALIDATE;
   if (type === 0) return EINVAL;
-  if ((flags & MapFlag.ANONYMOUS) === 0) {
-    if (stream(p, fd) === undefined) return EBADF;
+  const device = (flags & MapFlag.ANONYMOUS) === 0 ? stream(p, fd) : undefined;
+  if (isDevice(device)) {
+    const e = deviceMapError(device, length, Number(off));
+    if (e !== 0) return err(e);
+  } else if ((flags & MapFlag.ANONYMOUS) === 0) {
+    if (device === undefined) return EBADF;
     // PROT_MTE needs anonymous or shmem memory (arch_validate_flags); standard streams cannot be mapped.
     return (prot & Prot.MTE) !== 0 ? EINVAL : err(Errno.ENODEV);
   }
@@ -162,7 +169,9 @@ function mmap(p: LinuxProcess, a: bigint[]): bigint {
   }
   const over = overLimits(p, start, start + length, 1 + p.space.splitsAt(start, start + length));
   if (over !== null) return over;
-  p.space.map(start, start + length, prot & (Prot.READ | Prot.WRITE | Prot.EXEC | Prot.MTE), 'anon', true);
+  const kept = prot & (Prot.READ | Prot.WRITE | Prot.EXEC | Prot.MTE);
+  if (isDevice(device)) p.mapDevice(device, start, start + length, kept);
+  else p.space.map(start, start + length, kept, 'anon', true);
   return BigInt(start);
 }
 
@@ -527,7 +536,7 @@ const handlers: Record<number, Handler> = {
   56: (p, a) => { // openat
     const path = p.user.readCString(a[1]);
     if (path === null) return EFAULT;
-    const dev = DEVICES[path];
+    const dev = DEVICES[path] ?? p.device(path);
     if (dev === undefined) return err(Errno.ENOENT);
     const fd = lowestFreeFd(p);
     p.files.set(fd, dev);

@@ -6,10 +6,13 @@
 /** The buffer every preset maps with MAP_FIXED, so actions can name it by guest VA. */
 export const BUF = 0x2000_0000;
 
-const SYS = { getpid: 172, mmap: 222, exit: 93, rt_sigaction: 134 } as const;
-const PROT_READ_WRITE = 0x3;
-const PROT_MTE = 0x20;
+const SYS = { getpid: 172, mmap: 222, mprotect: 226, openat: 56, exit: 93, rt_sigaction: 134 } as const;
+export const PROT_READ_WRITE = 0x3;
+export const PROT_MTE = 0x20;
 const MAP_PRIVATE_ANONYMOUS_FIXED = 0x32;
+const MAP_SHARED_FIXED = 0x11;
+const AT_FDCWD = -100;
+const O_RDWR = 2;
 const SA_NODEFER = 0x40000000;
 const SIGSEGV = 11;
 
@@ -34,6 +37,19 @@ export function mapBuffer(pages: number, mte = true): string {
   return [
     mov64('x0', BUF), mov64('x1', pages * 4096), mov64('x2', PROT_READ_WRITE | (mte ? PROT_MTE : 0)), mov64('x3', MAP_PRIVATE_ANONYMOUS_FIXED),
     'mov x4, #-1', 'mov x5, #0', `mov x8, #${SYS.mmap}`, 'svc #0',
+  ].join('\n');
+}
+
+/**
+ * open(`path`, O_RDWR) then mmap(`va`, `bytes`, PROT_READ|PROT_WRITE|PROT_MTE, MAP_SHARED|MAP_FIXED, fd, 0):
+ * a device node's region mapped into the program. `path` is the label of the node's name (.asciz); when the
+ * open fails (no such device) the program goes on at `otherwise`.
+ */
+export function mapDeviceNode(path: string, va: number, bytes: number, otherwise: string): string {
+  return [
+    `mov x0, #${AT_FDCWD}`, `adr x1, ${path}`, `mov x2, #${O_RDWR}`, `mov x8, #${SYS.openat}`, 'svc #0', `tbnz x0, #63, ${otherwise}`,
+    'mov x4, x0', mov64('x0', va), mov64('x1', bytes), mov64('x2', PROT_READ_WRITE | PROT_MTE), mov64('x3', MAP_SHARED_FIXED),
+    'mov x5, #0', `mov x8, #${SYS.mmap}`, 'svc #0',
   ].join('\n');
 }
 

@@ -5,7 +5,7 @@
  */
 import { RAM_IPA } from '../../hyp/launch.ts';
 import { ScenarioSchema, type Scenario, type ScenarioInput } from '../schema.ts';
-import { BUF, colour, mapBuffer, marker, mov64, program, resumeOnSegv, segvHandler, tagged } from './asm.ts';
+import { BUF, colour, mapBuffer, mapDeviceNode, marker, mov64, program, PROT_MTE, PROT_READ_WRITE, resumeOnSegv, segvHandler, syscall, tagged } from './asm.ts';
 
 export interface PresetInfo {
   id: string;
@@ -16,6 +16,8 @@ export interface PresetInfo {
 type Step = { title: string; text: string; afterAction: number; view?: 'heatmap' | 'pointer' | 'tables' | 'cpu' | 'events' };
 
 const DEVICE_IPA = 0x1000_0000;
+/** Where S9's program maps the device region (its UIO node). */
+export const DEVICE_VA = 0x3000_0000;
 const SHARED_IPA = 0x8000_0000;
 /** Guest RAM of presets that copy it whole (migration): small, so the bulk round stays short. */
 const SMALL_RAM = [{ ipa: RAM_IPA, size: 8 << 20, backing: 'anonymous' as const }];
@@ -25,6 +27,17 @@ const buffer = (granule = 0) => ({ kind: 'granule' as const, space: 'va' as cons
 const colouredBuffer = [mapBuffer(1), colour(5, 4), mov64('x1', 0x1122334455667788n), 'str x1, [x9]'];
 /** Loads through the tag-5 pointer (faults if the granule's tag is no longer 5). */
 const loadTag5 = [tagged(5), 'ldr x2, [x9]'];
+
+/**
+ * S9's probe of the memory at `base`: STG of tag 5, LDG into x10, then a store of 0x1122334455667788 and a
+ * load into x12 through a tag-3 pointer (x11). A tag-check fault skips to `done` (the SIGSEGV handler resumes at x20).
+ */
+const tagProbe = (base: number, done: string): string[] => [
+  'mov x12, #0', mov64('x9', BigInt(base) | (5n << 56n)), 'stg x9, [x9]',
+  mov64('x10', base), 'ldg x10, [x10]',
+  mov64('x11', BigInt(base) | (3n << 56n)), mov64('x13', 0x1122334455667788n), `adr x20, ${done}`,
+  'str x13, [x11]', 'ldr x12, [x11]', `${done}:`,
+];
 
 function vm(title: string, description: string, source: string, machine: ScenarioInput['machine'], actions: ScenarioInput['actions'], steps: Step[]): ScenarioInput {
   return {
@@ -98,21 +111,32 @@ const defs: Record<string, ScenarioInput> = {
       { title: 'Swapped out', text: 'The host reclaims the page: its data goes to swap and its tags to the mteswap store, two per byte. KVM unmaps the IPA.', afterAction: 2 },
       { title: 'Swapped in', text: 'The guest\'s next access faults at stage 2; the page comes back with its tags restored (PG_mte_tagged), and the tag-5 load passes.', afterAction: 3, view: 'events' },
     ]),
-  S9: vm('S9 Device memory', 'A VFIO/PFNMAP region is mapped Device at stage 2: untagged. Merged kernels refuse it as a memslot of an MTE VM; the posted fix (profile "proposal") accepts it.',
-    program(), { kernel: 'proposal', memslots: [{ ipa: RAM_IPA, size: 64 << 20, backing: 'anonymous' }, { ipa: DEVICE_IPA, size: 0x10000, backing: 'device' }] },
-    [{ do: 'run' }, { do: 'copyTags', direction: 'fromGuest', ipa: DEVICE_IPA, length: 4096 }],
+  S9: vm('S9 Device memory', 'A device region (VFIO/PCI BAR) given to an MTE guest is mapped Device at stage 2, so it has no tags: STG is ignored, LDG reads 0 and nothing faults, while the same program on guest RAM faults. Merged kernels refuse the region as a memslot; the posted fix (profile "proposal") accepts it.',
+    program(resumeOnSegv(), mapDeviceNode('uio_path', DEVICE_VA, 4096, 'no_device'), ...tagProbe(DEVICE_VA, 'device_done'), 'no_device:', marker,
+      mapBuffer(1), ...tagProbe(BUF, 'ram_done'), marker) + `\n${segvHandler}\nuio_path:\n.asciz "/dev/uio0"`,
+    { kernel: 'proposal', memslots: [{ ipa: RAM_IPA, size: 64 << 20, backing: 'anonymous' }, { ipa: DEVICE_IPA, size: 0x10000, backing: 'device' }] },
+    [{ do: 'run', until: 'event', event: 'getpid' }, { do: 'run', until: 'event', event: 'getpid' }, { do: 'run' }, { do: 'copyTags', direction: 'fromGuest', ipa: DEVICE_IPA, length: 4096 }],
     [
-      { title: 'A device memslot', text: 'The device region is accepted (proposal profile); at stage 2 it is mapped Device-nGnRE, where tag checks pass, LDG reads 0 and STG is ignored.', afterAction: 0, view: 'events' },
-      { title: 'No tags to copy', text: 'Device memory has no tag storage: COPY_TAGS on it fails with -EFAULT.', afterAction: 2, view: 'events' },
+      { title: 'A device memslot', text: 'The VMM gives the guest a device region as memslot 1. Merged kernels (5.14–6.13) refuse it on an MTE VM with -EINVAL: they check that the backing can hold tags before noticing it is device memory (switch the kernel to 6.13: the guest then has no /dev/uio0). The posted fix, profile "proposal", accepts it.', afterAction: 0, view: 'events' },
+      { title: 'Device memory has no tags', text: 'The program opened /dev/uio0 and mapped the region PROT_MTE: Normal Tagged at stage 1, as a driver that maps a BAR as memory would. Stage 2 maps it Device, and the combination is untagged: the STG of tag 5 was ignored, LDG left tag 0 in x10, and the store and load through a tag-3 pointer (x11) passed unchecked (x12 holds the data).', afterAction: 1, view: 'cpu' },
+      { title: 'The same program on guest RAM', text: 'On a PROT_MTE buffer in ordinary guest RAM the same instructions follow MTE: STG sets tag 5, LDG returns it in x10, and the store through the tag-3 pointer takes a synchronous tag-check fault (SEGV_MTESERR).', afterAction: 2, view: 'events' },
+      { title: 'No tags to copy', text: 'Device memory has no tag storage: COPY_TAGS on it fails with -EFAULT.', afterAction: 4, view: 'events' },
     ]),
   S10: vm('S10 Shared memory by kernel version', 'A memfd (shared) memslot is refused on 5.14 and allowed from 6.2, when PG_mte_lock made first-touch tag initialisation safe. Switch the kernel to 6.2.',
     program(), { kernel: '5.14', memslots: [{ ipa: RAM_IPA, size: 64 << 20, backing: 'anonymous' }, { ipa: SHARED_IPA, size: 1 << 20, backing: 'memfd' }] },
     [{ do: 'run' }],
     [{ title: 'KVM_SET_USER_MEMORY_REGION', text: 'On Linux 5.14 the memfd slot gives -EINVAL; on 6.2 and later it is accepted.', afterAction: 0, view: 'events' }]),
-  S11: vm('S11 NoTagAccess (FEAT_MTE_PERM proposal)', 'Guest RAM backed by a file (no tag storage) is mapped NoTagAccess at stage 2: data works, the first tag access exits to the VMM.',
-    program(mov64('x1', 0x500000), 'str x1, [x1]', mapBuffer(1), colour(5, 1)), { kernel: 'proposal', memslots: [{ ipa: RAM_IPA, size: 8 << 20, backing: 'file' }] },
-    [{ do: 'run' }],
-    [{ title: 'Data yes, tags no', text: 'Ordinary loads and stores work; the STG takes a stage-2 fault with TagAccess set, and KVM exits with KVM_EXIT_ARM_NOTAG_ACCESS so the VMM can give the page tag storage.', afterAction: 1, view: 'events' }]),
+  S11: vm('S11 NoTagAccess (FEAT_MTE_PERM proposal)', 'Guest RAM backed by a file (no tag storage) is mapped NoTagAccess at stage 2: data works without exits; the first tag access exits to the VMM, which remaps the page onto tag-capable memory and resumes the guest.',
+    program(mapBuffer(1, false), mov64('x9', BUF), mov64('x1', 0x1122334455667788n), 'str x1, [x9]', 'ldr x2, [x9]', marker,
+      syscall('mprotect', BUF, 4096, PROT_READ_WRITE | PROT_MTE), tagged(5), 'stg x9, [x9]', 'stg x9, [x9, #16]', mov64('x3', BUF), 'ldg x3, [x9]', 'ldr x4, [x9]', marker),
+    { kernel: 'proposal', memslots: [{ ipa: RAM_IPA, size: 8 << 20, backing: 'file' }] },
+    [{ do: 'run', until: 'event', event: 'getpid' }, { do: 'run' }, { do: 'vmmRemapTagged' }, { do: 'run' }],
+    [
+      { title: 'Data works', text: 'All of this guest\'s RAM is a file mapping, which has no tag storage. The FEAT_MTE_PERM proposal lets KVM accept it and map it NoTagAccess at stage 2: the program\'s stores and loads, and the guest kernel\'s, need no tags and run without a single exit.', afterAction: 1, view: 'events' },
+      { title: 'A tag access exits', text: 'After mprotect(PROT_MTE) the STG is a tag access: stage 2 faults with TagAccess set, and KVM exits to the VMM with KVM_EXIT_ARM_NOTAG_ACCESS (40) and the page\'s IPA. The vCPU waits at the STG.', afterAction: 2, view: 'events' },
+      { title: 'The VMM remaps the page', text: 'As the proposal leaves it to the VMM: it copies the page\'s data into anonymous (tag-capable) memory mapped at the same address. The MMU notifier makes KVM unmap the IPA at stage 2.', afterAction: 3, view: 'events' },
+      { title: 'Retried, then no more exits', text: 'KVM_RUN again: the STG is retried, faults at stage 2, and KVM maps the new page Normal tagged with its tags cleared, so the STG sets tag 5. The next STG, the LDG and the tag-5 load run without an exit, and the data stored before the remap is still there.', afterAction: 4, view: 'heatmap' },
+    ]),
   S12: vm('S12 KSM', 'KSM never merges a page with PG_mte_tagged: one shared copy cannot hold two sets of tags. Turn kvmCapMte off to see the same pages merged.',
     program(mapBuffer(2, false), mov64('x1', BUF), mov64('x2', 0x5a5a5a5a), 'str x2, [x1]', 'str x2, [x1, #4096]'), {},
     [{ do: 'run' }, { do: 'ksmScan' }],

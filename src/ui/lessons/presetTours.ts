@@ -22,9 +22,15 @@ export const presetTours: Record<string, PresetStep[]> = {
   S6: [why('COPY_TAGS FROM_GUEST = 4096'), why('COPY_TAGS TO_GUEST = 4096'), why('-EFAULT')],
   S7: [on('inspector', 'Pass'), why(/migrated: \d+ pages/, /^migrated/), on('event-log', 'exit(0)')],
   S8: [why('swapped out'), why('saved tags were restored', 'swapIn')],
-  S9: [why('KVM_SET_USER_MEMORY_REGION slot 1 = 0', /slot 1/), why('Device memory has no tags', 'copyTags')],
+  S9: [
+    why('KVM_SET_USER_MEMORY_REGION slot 1 = 0', /slot 1/), why('STG is ignored', 'deviceMap'),
+    why('pointer tag 0x3 ≠ allocation tag 0x5', 'fault'), why('Device memory has no tags', 'copyTags'),
+  ],
   S10: [why('Linux 5.14 refuses a shared', /slot 1/)],
-  S11: [why('KVM_EXIT_ARM_NOTAG_ACCESS', /NOTAG_ACCESS/)],
+  S11: [
+    why('(NoTagAccess)', 'stage2Map'), why('KVM_EXIT_ARM_NOTAG_ACCESS', /NOTAG_ACCESS/),
+    why('VMM remaps IPA', /VMM remaps/), why('256 tags cleared', 'sanitise'),
+  ],
   S12: [why('KSM: 0 merged, 1 refused')],
   S13: [why('-EINVAL')],
   S14: [on('registers', 'TF0=1'), why('KVM saves the guest', /^VM exit/), on('event-log', 'SEGV_MTEAERR')],

@@ -33,6 +33,7 @@ const ACTIONS: { label: string; title: string; make: (t: Target) => HostAction; 
   { label: 'Balloon', title: 'The guest gives the page back (MADV_DONTNEED on the host)', make: (t) => ({ do: 'balloon', ...pageOf(t) }), needsTarget: true },
   { label: 'Migrate', title: 'Live migration with dirty logging and COPY_TAGS', make: () => ({ do: 'migrate', copyTags: true, rounds: 2, runBetweenRounds: 0 }), needsTarget: false },
   { label: 'Migrate without tags', title: 'Live migration that copies data only', make: () => ({ do: 'migrate', copyTags: false, rounds: 2, runBetweenRounds: 0 }), needsTarget: false },
+  { label: 'VMM remap (tag-capable)', title: 'FEAT_MTE_PERM proposal: the VMM answers KVM_EXIT_ARM_NOTAG_ACCESS by moving the page that exited onto anonymous (tag-capable) memory', make: () => ({ do: 'vmmRemapTagged' }), needsTarget: false },
   { label: 'KSM scan', title: 'The VMM marks guest RAM mergeable and KSM scans it once', make: () => ({ do: 'ksmScan' }), needsTarget: false },
   { label: 'Fork the VMM', title: 'fork(): guest RAM becomes copy-on-write', make: () => ({ do: 'fork' }), needsTarget: false },
   { label: 'Enable KVM_CAP_ARM_MTE', title: 'KVM_ENABLE_CAP(KVM_CAP_ARM_MTE) now (after the vCPU exists)', make: () => ({ do: 'enableCap', cap: 'KVM_CAP_ARM_MTE' }), needsTarget: false },
