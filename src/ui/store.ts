@@ -4,6 +4,7 @@
  * ui (theme, panels). Actions next to the state they change send commands; components never talk to the
  * worker themselves, and select the narrowest piece they need.
  */
+import './noEval.ts';
 import { create } from 'zustand';
 import { scenarioFromJson, scenarioToJson } from '../scenario/codec.ts';
 import { ScenarioSchema, type Action, type Scenario } from '../scenario/schema.ts';

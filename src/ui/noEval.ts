@@ -1,0 +1,8 @@
+/**
+ * The page's Content-Security-Policy allows no eval. zod compiles object parsers with `new Function` where it
+ * may, and probes for that once: the probe is caught, but the browser still reports a policy violation. The
+ * page parses without it (scenarios are small). Imported first by the store, before any schema parses.
+ */
+import { config } from 'zod';
+
+config({ jitless: true });
