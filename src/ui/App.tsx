@@ -17,8 +17,9 @@ function EngineError() {
   const restart = useStore((s) => s.restartEngine);
   if (!error) return null;
   return (
-    <div className="banner error" role="alert">
-      {error} <button type="button" onClick={restart}>Restart the engine</button> (your program text is kept)
+    <div className="banner error" role="alert" data-testid="engine-error">
+      <span>{error}</span> <button type="button" onClick={restart}>Restart the engine</button>{' '}
+      It reopens the scenario where it was, with the same selection; the program in the editor is kept.
     </div>
   );
 }

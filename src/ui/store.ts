@@ -155,11 +155,20 @@ let pageRequest = 0;
 let hashRequest = 0;
 let asmTimer: ReturnType<typeof setTimeout> | undefined;
 let hashTimer: ReturnType<typeof setTimeout> | undefined;
+/** The pointer text the inspector asked about last, asked again after a restart. */
+let inspected = '';
+/** An uploaded ELF while it is the program loaded: a copy, since loading transfers the bytes to the worker. */
+let upload: { name: string; bytes: ArrayBuffer } | null = null;
 /** The last load or toStep sent: deltas answering an earlier one do not end the wait for it. */
 let ticket = 0;
 const pagesAsked = new Set<string>();
 
 const send = (c: Command, transfer?: Transferable[]): void => engine?.send(c, transfer);
+
+function askPointer(text: string): void {
+  inspected = text;
+  send({ type: 'inspectPointer', text, requestId: ++pointerRequest });
+}
 
 const saved = loadSaved();
 
@@ -173,6 +182,32 @@ let pendingFocus: string | RegExp | null = null;
 function focusOf(demoId: string | null, step: number | null): string | RegExp | null {
   return demoId === null || step === null ? null : presetTours[demoId]?.[step]?.focus ?? null;
 }
+
+/** What the views select once a scenario is open: the tour step's highlight, or the scenario's own selection. */
+function awaitSelection(scenario: Scenario, tourStep: number | null, demoId: string | null): void {
+  const step = tourStep === null ? undefined : scenario.steps[tourStep];
+  pendingSelection = step ? step.highlight ?? null : scenario.view.selection ?? null;
+  pendingFocus = focusOf(demoId, tourStep);
+}
+
+/** What the views showed, put back once a restarted engine has reopened the page. */
+type ViewState = Pick<Store, 'selected' | 'selectedRegister' | 'selectedEvent' | 'heatSpace' | 'pointerText'> & { inspected: string };
+
+/** What a restarted engine opens. */
+interface Reopen {
+  scenario: Scenario;
+  tourStep: number | null;
+  demoId: string | null;
+  /** Null: select what the scenario itself selects. */
+  view: ViewState | null;
+}
+
+/** Set by a restart, opened when the new engine says hello. */
+let reopening: Reopen | null = null;
+/** Set while a reopened page waits for its last action: its view is then put back. */
+let restoringView: ViewState | null = null;
+/** The report of an engine that went silent, taken back if it answers after all. */
+let stoppedReport: string | null = null;
 
 function setHash(fragment: string): void {
   history.replaceState(null, '', fragment === '' ? location.pathname + location.search : `#${fragment}`);
@@ -198,6 +233,46 @@ function sendLoad(scenario: Scenario, perform: number, elf?: ArrayBuffer, fileNa
   pagesAsked.clear();
   useStore.setState({ pendingActions: 1, stateHash: null, pageBytes: new Map() });
   send({ type: 'load', scenario, perform, elf, fileName, ticket: ++ticket }, elf ? [elf] : undefined);
+}
+
+/** Loads a scenario with its program: assembly as it is, the upload kept, a bundled program fetched first. */
+function sendScenario(scenario: Scenario, perform: number): void {
+  const program = scenario.program;
+  if (program.kind === 'asm') return sendLoad(scenario, perform);
+  if (upload !== null) return sendLoad(scenario, perform, upload.bytes.slice(0), upload.name);
+  useStore.setState({ pendingActions: 1 });
+  fetch(`programs/${encodeURIComponent(program.name)}.elf`).then(async (r) => {
+    if (!r.ok) throw new Error(`the server answered ${r.status}`);
+    sendLoad(scenario, perform, await r.arrayBuffer(), program.name);
+  }).catch((e: unknown) => useStore.setState({ notice: `The bundled program "${program.name}" could not be fetched (${e instanceof Error ? e.message : String(e)}). Pick a demo from the gallery or write a program.`, pendingActions: 0 }));
+}
+
+/**
+ * The page as it stands, to reopen in a new engine: the scenario that Share would put in the link, on the
+ * program actually loaded (the editor may hold edits not loaded yet), with everything done performed, so the
+ * new engine reaches the same stateHash; and what the views selected. While a load or a tour step is on its
+ * way, what was asked for instead. A history too long for a scenario reopens the scenario as it was opened.
+ */
+function reopenOf(s: Store): Reopen {
+  const asked: Reopen = { scenario: s.base, tourStep: s.tourStep, demoId: s.demoId, view: null };
+  if (s.pendingActions > 0) return asked;
+  const loaded = s.base.program;
+  const page = { ...pageOf(s), programText: loaded.kind === 'asm' ? loaded.source : s.programText, bundled: loaded.kind === 'bundled' ? loaded.name : null };
+  const inTour = atTourStep(page);
+  const view = { selected: s.selected, selectedRegister: s.selectedRegister, selectedEvent: s.selectedEvent, heatSpace: s.heatSpace, pointerText: s.pointerText, inspected };
+  try {
+    return { scenario: scenarioOfPage(page), tourStep: inTour ? s.tourStep : null, demoId: inTour ? s.demoId : null, view };
+  } catch {
+    return asked;
+  }
+}
+
+function reopen(r: Reopen): void {
+  if (r.view === null) awaitSelection(r.scenario, r.tourStep, r.demoId);
+  else pendingSelection = pendingFocus = null;
+  restoringView = r.view;
+  useStore.setState({ base: r.scenario, tourStep: r.tourStep, demoId: r.demoId, config: r.scenario.machine });
+  sendScenario(r.scenario, actionsToShow(r.scenario, r.tourStep).length);
 }
 
 export const useStore = create<Store>()((set, get) => ({
@@ -251,11 +326,13 @@ export const useStore = create<Store>()((set, get) => ({
     const { programText, config } = get();
     const base = editorScenario(programText, config);
     set({ loadError: null, programName: 'editor', selectedEvent: null, bundled: null, base, demoId: null, tourStep: null });
+    upload = null;
     sendLoad(base, 0);
   },
   loadElf(name, bytes) {
     const base = ScenarioSchema.parse({ version: 1, title: name, program: { kind: 'bundled', name: 'upload' }, machine: get().config });
     set({ loadError: null, programName: name, selectedEvent: null, bundled: null, tourStep: null, demoId: null, base });
+    upload = { name, bytes: bytes.slice(0) };
     sendLoad(base, 0, bytes, name);
   },
   command(type) {
@@ -286,14 +363,14 @@ export const useStore = create<Store>()((set, get) => ({
     const va = value === null ? null : Number(value & 0x00ff_ffff_ffff_fff0n);
     const cur = get().selected;
     set({ pointerText: text, ...(va !== null && (cur?.space !== 'va' || cur.address !== va) ? { selected: { space: 'va', address: va }, selectedRegister: null } : {}) });
-    send({ type: 'inspectPointer', text, requestId: ++pointerRequest });
+    askPointer(text);
   },
   selectGranule(space, address, tag) {
     if (space !== 'va') {
       // A physical granule: the inspector follows the guest VA that maps it, when there is one.
       set({ selected: { space, address }, selectedRegister: null });
       const va = vaOf(get(), space, address);
-      if (va !== null) send({ type: 'inspectPointer', text: pointerText(va, tag), requestId: ++pointerRequest });
+      if (va !== null) askPointer(pointerText(va, tag));
       return;
     }
     set({ selected: { space, address }, selectedRegister: null });
@@ -319,7 +396,11 @@ export const useStore = create<Store>()((set, get) => ({
     saveTheme(theme);
   },
   restartEngine() {
-    set({ engineError: null, connected: false });
+    const s = get();
+    reopening = s.status === 'empty' ? null : reopenOf(s);
+    stoppedReport = null;
+    // The hash belonged to the stopped machine: the new engine shows its own once it has reopened the page.
+    set({ engineError: null, connected: false, stateHash: null });
     engine?.restart();
   },
   follow(target, source) {
@@ -338,8 +419,9 @@ export const useStore = create<Store>()((set, get) => ({
   open(scenario, tourStep, demoId) {
     const program = scenario.program;
     const step = tourStep === null ? undefined : scenario.steps[tourStep];
-    pendingSelection = step ? step.highlight ?? null : scenario.view.selection ?? null;
-    pendingFocus = focusOf(demoId, tourStep);
+    awaitSelection(scenario, tourStep, demoId);
+    restoringView = null;
+    upload = null;
     set({
       base: scenario, demoId, tourStep, config: scenario.machine, notice: null, pendingOpen: null, loadError: null, selectedEvent: null,
       selectedRegister: null, bundled: program.kind === 'bundled' ? program.name : null, selected: null, pointer: null, pointerText: '',
@@ -351,13 +433,7 @@ export const useStore = create<Store>()((set, get) => ({
       saveOpened(program.source);
       saveDraft(program.source, scenario.machine);
     }
-    const perform = actionsToShow(scenario, tourStep).length;
-    if (program.kind === 'asm') return sendLoad(scenario, perform);
-    set({ pendingActions: 1 });
-    fetch(`programs/${encodeURIComponent(program.name)}.elf`).then(async (r) => {
-      if (!r.ok) throw new Error(`the server answered ${r.status}`);
-      sendLoad(scenario, perform, await r.arrayBuffer(), program.name);
-    }).catch((e: unknown) => set({ notice: `The bundled program "${program.name}" could not be fetched (${e instanceof Error ? e.message : String(e)}). Pick a demo from the gallery or write a program.`, pendingActions: 0 }));
+    sendScenario(scenario, actionsToShow(scenario, tourStep).length);
   },
   answerPendingOpen(yes) {
     const p = get().pendingOpen;
@@ -502,6 +578,14 @@ function applyDelta(d: Delta): void {
     const ev = [...useStore.getState().events].reverse().find((e) => (typeof focus === 'string' ? e.kind === focus : focus.test(e.title)));
     if (ev) useStore.setState({ selectedEvent: ev.seq });
   }
+  if (answered && d.pendingActions === 0 && restoringView !== null) {
+    // A restarted engine reopened the page: the views show what they showed before.
+    const { inspected: text, ...view } = restoringView;
+    restoringView = null;
+    useStore.setState(view);
+    if (text !== '') askPointer(text);
+    return;
+  }
   if (answered && d.pendingActions === 0 && pendingSelection !== null) {
     // A tour step's highlight (or a shared selection) wins over the automatic fault selection below.
     const sel = pendingSelection;
@@ -522,7 +606,7 @@ function applyDelta(d: Delta): void {
   if (fault?.address) s.inspect(fault.address);
   else if (s.pointerText && (memoryChanged || d.eventsReset)) {
     // The inspected pointer's granule may have changed: ask again.
-    send({ type: 'inspectPointer', text: s.pointerText, requestId: ++pointerRequest });
+    askPointer(s.pointerText);
   }
 }
 
@@ -532,8 +616,13 @@ function onEvent(e: EventMessage): void {
   switch (e.type) {
     case 'hello': {
       useStore.setState({ connected: true, demos: withPresets(e.presets) });
+      if (reopening !== null) {
+        const r = reopening;
+        reopening = null;
+        return reopen(r);
+      }
       const st = useStore.getState();
-      // The first start opens the page's link; a restarted engine reloads what the page shows.
+      // The first start opens the page's link; a restart before anything was shown loads the editor's program.
       const restarted = greeted;
       const target = restarted ? ({ kind: 'none' } as const) : readLink(location.hash, byId(st.demos));
       greeted = true;
@@ -574,5 +663,13 @@ export function startEngine(): void {
     const target = readLink(location.hash, byId(useStore.getState().demos));
     if (useStore.getState().connected) useStore.getState().follow(target, 'the link');
   });
-  engine ??= connectEngine(onEvent, (message) => useStore.setState({ engineError: `The engine stopped: ${message}.`, status: 'paused' }));
+  engine ??= connectEngine(onEvent, {
+    stopped(message) {
+      stoppedReport = `The engine stopped: ${message}.`;
+      useStore.setState((s) => ({ engineError: stoppedReport, status: s.status === 'running' ? 'paused' : s.status }));
+    },
+    answered() {
+      if (useStore.getState().engineError === stoppedReport) useStore.setState({ engineError: null });
+    },
+  });
 }

@@ -249,6 +249,14 @@ export interface Hello {
 export type EngineEvent = Delta | PointerReport | AsmReport | PageBytes | HashReport | ErrorEvent | Hello;
 export type EventMessage = EngineEvent & { v: typeof PROTOCOL_VERSION };
 
+/**
+ * Liveness, apart from the commands: the page pings every few seconds and the worker entry answers at once,
+ * so a worker that stopped without an error event (killed, closed) is noticed by the missing answer. The
+ * engine host never sees a ping, so a ping never interrupts a run as a person's command does.
+ */
+export type PingMessage = { type: 'ping'; v: typeof PROTOCOL_VERSION };
+export type PongMessage = { type: 'pong'; v: typeof PROTOCOL_VERSION };
+
 /** The buffers of an event that can be transferred rather than copied. */
 export function transferables(e: EngineEvent): ArrayBuffer[] {
   if (e.type === 'page') return [e.bytes.buffer as ArrayBuffer];

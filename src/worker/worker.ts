@@ -5,7 +5,7 @@
  */
 import { preset, presets } from '../scenario/presets/index.ts';
 import { EngineHost, type Clock } from './engineHost.ts';
-import { PROTOCOL_VERSION, type EventMessage } from './protocol.ts';
+import { PROTOCOL_VERSION, type EventMessage, type PingMessage, type PongMessage } from './protocol.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -22,5 +22,8 @@ const clock: Clock = {
 };
 
 const host = new EngineHost((message, transfer) => self.postMessage(message, transfer), clock);
-self.onmessage = (e: MessageEvent) => host.receive(e.data);
+self.onmessage = (e: MessageEvent) => {
+  if ((e.data as Partial<PingMessage> | null)?.type === 'ping') self.postMessage({ type: 'pong', v: PROTOCOL_VERSION } satisfies PongMessage);
+  else host.receive(e.data);
+};
 self.postMessage({ type: 'hello', v: PROTOCOL_VERSION, presets: presets.map((p) => ({ id: p.id, scenario: preset(p.id)! })) } satisfies EventMessage);
