@@ -4,7 +4,7 @@
  */
 import type { ProcessLimits } from '../guest/linux/limits.ts';
 import { parseElf } from '../guest/elf.ts';
-import type { ProcessEvent } from '../guest/linux/process.ts';
+import { KERNEL_COPY_BYTES, type ProcessEvent } from '../guest/linux/process.ts';
 import { RAM_IPA } from '../hyp/launch.ts';
 import type { KernelVersion } from '../hyp/profile.ts';
 import { buildWorld, DEFAULT_RAM_BYTES, type VmConfig } from './world.ts';
@@ -53,13 +53,15 @@ export function runProgram(elf: Uint8Array, opts: RunOptions = {}): RunResult {
   if (world.process === null) return failed(world.error ?? 'the program could not be loaded');
   const p = world.process;
   const max = opts.maxInstructions ?? DEFAULT_MAX_INSTRUCTIONS;
-  // Kernel entries count towards the budget too, so a program that faults in a loop still stops.
+  // Kernel entries count towards the budget too, so a program that faults in a loop still stops, and so does
+  // the kernel's copying (LinuxProcess.kernelWork), so a loop of huge writes stops as well.
+  const charged = (steps: number): number => steps + p.kernelWork;
   let used = 0;
-  while (p.state === 'running' && used < max) used += p.step(Math.min(SLICE, max - used));
+  while (p.state === 'running' && charged(used) < max) used += p.step(Math.min(SLICE, max - charged(used)), true);
   const base = { stdout: p.stdout.bytes(), stderr: p.stderr.bytes(), instructions: p.instructions, diagnostics: p.diagnostics };
   switch (p.state) {
     case 'running':
-      return { ...base, status: 124, reason: 'limit', message: `instruction limit reached (${max} instructions)` };
+      return { ...base, status: 124, reason: 'limit', message: `instruction limit reached (${max} instructions${p.kernelWork > 0 ? `; the kernel's copying of ${p.kernelWork * KERNEL_COPY_BYTES} bytes counted as ${p.kernelWork}` : ''})` };
     case 'exited':
       return { ...base, status: p.status, reason: 'exit' };
     case 'killed':

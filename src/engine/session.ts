@@ -263,6 +263,8 @@ export class Session {
     this.stopEvent = null;
     const watch = goal !== null && ('breakpoint' in goal || 'address' in goal);
     const start = this.clock;
+    // The budget charges the kernel's copying too (LinuxProcess.kernelWork); the clock counts steps only.
+    let work = p.kernelWork;
     let done = 0;
     let reason: StopReason = 'budget';
     while (done < budget) {
@@ -273,14 +275,16 @@ export class Session {
       const nextCheckpoint = this.interval - (this.clock % this.interval);
       const chunk = Math.min(budget - done, watch ? 1 : CHUNK, nextCheckpoint);
       const before = this.clock;
-      const used = p.step(chunk);
+      const used = p.step(chunk, true);
       this.record({ clock: before, kind: 'exec', steps: used });
-      done += used;
+      const spent = p.kernelWork - work;
+      work = p.kernelWork;
+      done += used + spent;
       if (this.clock % this.interval === 0) this.checkpoint();
       if (p.state !== 'running') { reason = 'exit'; break; }
       if (this.world.vm?.pendingExit) { reason = 'vmExit'; break; }
       if (this.stopEvent !== null) { reason = 'fault' in goal! ? 'fault' : 'event'; break; }
-      if (used < chunk) break;
+      if (used + spent < chunk) break;
     }
     this.goal = null;
     const stop: Stop = { reason, steps: this.clock - start };

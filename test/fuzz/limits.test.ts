@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { assembleProgram } from '../../src/core/isa/asm.ts';
 import { runProgram, type RunOptions } from '../../src/engine/runProgram.ts';
+import { Session } from '../../src/engine/session.ts';
+import { ScenarioSchema } from '../../src/scenario/schema.ts';
 import { GUEST_RAM_START, IdentityGuestPhysical } from '../../src/guest/guestPhys.ts';
 import { ByteSink } from '../../src/guest/linux/byteSink.ts';
 import { LinuxProcess } from '../../src/guest/linux/process.ts';
@@ -184,6 +186,35 @@ describe('resource limits', () => {
     const notice = '\n[tagscope: output truncated after 65536 bytes]\n';
     expect(r.stdout.length).toBe((64 << 10) + notice.length);
     expect(new TextDecoder().decode(r.stdout.subarray(64 << 10))).toBe(notice);
+  });
+
+  test('the budget charges the kernel\'s copying: a loop of 16 MiB writes stops at the budget after a handful of writes', () => {
+    const bigWrites = `
+      mov x0, #0
+      mov x1, #0x1000000
+      mov x2, #3
+      mov x3, #0x22
+      mov x4, #-1
+      mov x5, #0
+      mov x8, #222
+      svc #0
+      mov x1, x0
+    again:
+      mov x0, #1
+      mov x2, #0x1000000
+      mov x8, #64
+      svc #0
+      b again`;
+    const r = run(bigWrites, { maxInstructions: 2_000_000, limits: { outputBytes: 4096 } });
+    expect(r.reason).toBe('limit');
+    // 2,000,000 units at one per 64 bytes copied: 7 whole writes of 16 MiB (262,144 units each) and part of an 8th.
+    expect(r.instructions).toBeLessThan(100);
+    expect(r.message).toMatch(/^instruction limit reached \(2000000 instructions; the kernel's copying of \d+ bytes counted as \d+\)$/);
+    const session = Session.fromScenario(ScenarioSchema.parse({ version: 1, title: 'writes', program: { kind: 'asm', source: bigWrites }, actions: [{ do: 'run', maxInstructions: 2_000_000 }] }));
+    if (!session.ok) throw new Error(session.error);
+    session.session.runScript();
+    expect(session.session.status).toBe('ready');
+    expect(session.session.time).toBeLessThan(100);
   });
 
   test('the default output limit is 16 MiB per stream, and the notice says where output stopped', () => {

@@ -68,6 +68,9 @@ const DEFAULT_TIMER_INTERVAL = 10_000;
 /** rt_sigreturn via the signal trampoline page: `mov x8, #139; svc #0`. */
 const TRAMPOLINE = [0xd2801168, 0xd4000001];
 
+/** Bytes of kernel copying that an instruction budget charges as one instruction (about the same host time). */
+export const KERNEL_COPY_BYTES = 64;
+
 export class LinuxProcess {
   readonly machine: Machine;
   readonly space: AddressSpace;
@@ -194,19 +197,31 @@ export class LinuxProcess {
     this.cpu.pc = this.image.entry;
   }
 
+  /**
+   * The kernel's copying to and from user memory in instruction units (one per KERNEL_COPY_BYTES), which
+   * instruction budgets charge besides the steps: a syscall is one step however much it copies, so without
+   * this a loop of write(fd, buf, 1 GiB) would outlast any budget. Not part of the clock (replay stays exact).
+   */
+  get kernelWork(): number {
+    return Math.floor(this.user.bytesCopied / KERNEL_COPY_BYTES);
+  }
+
   // ---- running ----------------------------------------------------------------------------------
 
   /**
    * Runs up to `n` instructions (each kernel entry counts as one), stopping early when the process ends.
-   * Returns how many were used.
+   * Returns how many were used. With `chargeKernelWork`, the kernel's copying during the call (kernelWork)
+   * counts against `n` too, so an instruction budget bounds it; it is still not part of the steps returned.
    */
-  step(n: number): number {
+  step(n: number, chargeKernelWork = false): number {
     let used = 0;
+    const work0 = this.kernelWork;
+    const charged = (): number => (chargeKernelWork ? used + this.kernelWork - work0 : used);
     this.interrupted = false;
     try {
-      while (used < n && this.state === 'running' && !this.interrupted) {
+      while (charged() < n && this.state === 'running' && !this.interrupted) {
         if (this.opts.trace) this.traceInstruction();
-        const budget = this.opts.trace ? 1 : Math.min(n - used, this.untilTick);
+        const budget = this.opts.trace ? 1 : Math.min(n - charged(), this.untilTick);
         const r = run(this.cpu, this.machine.bus, budget);
         used += r.executed;
         this.steps += r.executed;
@@ -465,6 +480,11 @@ export class LinuxProcess {
   // ---- output and diagnostics ---------------------------------------------------------------------
 
   /** Program output: kept up to the output limit, then a notice, then nothing (the write still succeeds). */
+  /** Whether the stream reached its output limit: what the program writes to it now is dropped. */
+  streamFull(fd: 1 | 2): boolean {
+    return (fd === 1 ? this.stdout : this.stderr).dropped > 0;
+  }
+
   writeStream(fd: 1 | 2, bytes: Uint8Array): void {
     const kept = (fd === 1 ? this.stdout : this.stderr).push(bytes);
     if (kept.length > 0) this.opts.onOutput?.(fd, kept);

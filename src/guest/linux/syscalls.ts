@@ -4,6 +4,7 @@
  * rt_sigreturn). Semantics and errno choices follow the Linux arm64 kernel; MTE.md §7 for PROT_MTE and
  * the tagged address ABI.
  */
+import { AccessKind } from '../../core/mte/check.ts';
 import { Errno, MapFlag, NSIG, PID, Prctl, Prot, Sig, SiCode, SYSCALL_NAMES, UAPI_SA_FLAGS, UID } from './abi.ts';
 import { MMAP_TOP, PAGE, pageUp, STACK_SIZE, TASK_SIZE } from './addressSpace.ts';
 import type { Vma } from './addressSpace.ts';
@@ -62,9 +63,15 @@ function writeTo(p: LinuxProcess, fd: bigint, buf: bigint, count: bigint): bigin
   let done = 0;
   while (done < n) {
     const chunk = Math.min(PAGE, n - done);
+    // Past the output limit (or to /dev/null) the bytes are dropped: only whether they could be read matters.
+    if (f === 'null' || p.streamFull(f === 'stdout' ? 1 : 2)) {
+      if (!p.user.accessible(buf + BigInt(done), chunk, AccessKind.Read)) return done > 0 ? BigInt(done) : EFAULT;
+      done += chunk;
+      continue;
+    }
     const bytes = p.user.read(buf + BigInt(done), chunk);
     if (bytes === null) return done > 0 ? BigInt(done) : EFAULT;
-    if (f !== 'null') p.writeStream(f === 'stdout' ? 1 : 2, bytes);
+    p.writeStream(f === 'stdout' ? 1 : 2, bytes);
     done += chunk;
   }
   return BigInt(done);

@@ -23,6 +23,8 @@ export class UserMemory {
   /** PR_TAGGED_ADDR_ENABLE: syscalls accept pointers with a non-zero top byte. */
   taggedAddrAbi = false;
   lastFault: UaccessFault | null = null;
+  /** Bytes the kernel has copied to or from user memory: its work, which instruction budgets charge. */
+  bytesCopied = 0;
   /** Under KVM: resolves a stage-2 fault taken while touching user memory (true = retry). */
   hostFaultHandler: ((e: GuestException) => boolean) | null = null;
 
@@ -37,6 +39,11 @@ export class UserMemory {
   /** Writes `bytes` at `va`; false on a fault (bytes before the faulting page may have been written). */
   write(va: bigint, bytes: Uint8Array): boolean {
     return this.access(va, bytes.length, AccessKind.Write, (data, off, done, n) => data.set(bytes.subarray(done, done + n), off));
+  }
+
+  /** Whether the `length` bytes at `va` could be read (or written), paging in as a copy would, without copying. */
+  accessible(va: bigint, length: number, kind: AccessKind): boolean {
+    return this.access(va, length, kind, () => {});
   }
 
   readU64(va: bigint): bigint | null {
@@ -81,6 +88,7 @@ export class UserMemory {
         if (!this.probe(a, hi, lo, n, kind, checked)) return false;
         copy(this.bus.frameFor(hi, lo, kind).frame.data, lo & PAGE_MASK, done, n);
         done += n;
+        this.bytesCopied += n;
       }
       return true;
     } finally {
