@@ -200,7 +200,8 @@ function leaf(tables: TableBuilder, address: number): Entry {
 
 function* stage1Entries(w: World): Iterable<Entry> {
   const space = w.process?.space;
-  if (space !== undefined) for (const [va] of space.populated()) yield leaf(space.stage1, va);
+  // Looking must not change the machine: the guest's tables are read without stage-2 faults or dirty logging.
+  if (space !== undefined) for (const [va] of space.populated()) yield { address: va, descriptor: space.peekStage1(va) };
 }
 
 function* stage2Entries(w: World): Iterable<Entry> {

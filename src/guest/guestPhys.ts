@@ -12,6 +12,8 @@ export interface GuestPhysical {
   freeFrame(addr: number): void;
   /** Host physical address of guest-physical `addr` (for a write when `write`). */
   toPhys(addr: number, write: boolean): number;
+  /** Where guest-physical `addr` lives now, or null, with no side effect (no stage-2 fault): for observers. */
+  peek?(addr: number): number | null;
   /** False where the page at `addr` has no tag storage (under KVM: stage 2 maps it NoTagAccess); true when absent. */
   holdsTags?(addr: number): boolean;
 }

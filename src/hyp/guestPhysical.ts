@@ -39,6 +39,10 @@ export class KvmGuestPhysical implements GuestPhysical {
     throw new Error(`guest physical address 0x${addr.toString(16)} is not guest RAM (${r.name}${r.reason === 'error' ? ` ${errnoName(r.errno)}` : ''})`);
   }
 
+  peek(addr: number): number | null {
+    return this.vm.peekHost(addr);
+  }
+
   /** Whether the guest's tag accesses to this page reach tag storage: not where stage 2 says NoTagAccess (KVM.md §8). */
   holdsTags(addr: number): boolean {
     const e = this.vm.stage2.lookup(addr);

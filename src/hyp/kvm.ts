@@ -311,6 +311,23 @@ export class Vm implements MmuNotifier {
     return typeof r === 'number' ? { reason: 'error', name: 'KVM_RUN error', errno: r } : r.pa + off;
   }
 
+  /**
+   * Host PA of an IPA without touching anything: the stage-2 entry, else the memslot's backing page if it is
+   * populated; null otherwise. For observers (the UI's snapshots), which must not map pages or log writes.
+   */
+  peekHost(ipa: number): number | null {
+    const off = ipa % PAGE_SIZE;
+    const e = this.stage2.lookup(ipa);
+    if (e !== null) return e.pa + off;
+    const slot = this.slotFor(ipa);
+    if (slot === undefined) return null;
+    const hva = slot.userspaceAddr + (ipa - slot.guestPhysAddr);
+    const vma = this.user.mm.find(hva);
+    if (vma === undefined || vma.object.kind === 'device') return null;
+    const entry = vma.object.pages[Mm.index(vma, hva)];
+    return entry ? (entry - 1) * PAGE_SIZE + off : null;
+  }
+
   /** A write permission fault on a dirty-logged page: record it and let the write through. */
   logDirtyWrite(ipa: number): boolean {
     const slot = this.slotFor(ipa);

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { Session } from '../../src/engine/session.ts';
 import { Cell, PageFlags } from '../../src/engine/snapshot.ts';
 import { BUF, colour, mapBuffer, mov64, program } from '../../src/scenario/presets/asm.ts';
-import { preset } from '../../src/scenario/presets/index.ts';
+import { preset, presets } from '../../src/scenario/presets/index.ts';
 import { ScenarioSchema, type ScenarioInput } from '../../src/scenario/schema.ts';
 
 function session(input: ScenarioInput | string, opts = {}): Session {
@@ -35,6 +35,26 @@ describe('determinism', () => {
       const b = session(id);
       b.runScript();
       expect(b.stateHash(), id).toBe(a.stateHash());
+    }
+  });
+
+  test('looking does not change the machine: snapshots after every action and step leave every preset\'s hash and events as without', () => {
+    for (const { id } of presets) {
+      const watched = session(id);
+      watched.snapshot();
+      while (watched.actionsLeft > 0) {
+        watched.performNextAction();
+        watched.snapshot();
+        watched.step(3);
+        watched.snapshot(0);
+      }
+      const replayed = session(id);
+      while (replayed.actionsLeft > 0) {
+        replayed.performNextAction();
+        replayed.step(3);
+      }
+      expect(watched.stateHash(), id).toBe(replayed.stateHash());
+      expect(watched.events.map((e) => e.title), id).toEqual(replayed.events.map((e) => e.title));
     }
   });
 });

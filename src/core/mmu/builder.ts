@@ -67,6 +67,24 @@ export class TableBuilder {
     return slot === null ? 0n : this.read(slot);
   }
 
+  /**
+   * The level-3 descriptor for `inputAddress` read through `peek` (a translation without side effects, null
+   * where the bytes are not reachable now), or 0n: for observers, who must not change what they look at.
+   */
+  peekPage(inputAddress: number, peek: (addr: number) => number | null): bigint {
+    let table = this.root;
+    for (let level = 0; level <= 3; level++) {
+      const pa = peek(table + tableIndex(inputAddress, level) * 8);
+      const frame = pa === null ? undefined : this.phys.peek(Math.floor(pa / PAGE_SIZE));
+      if (pa === null || frame === undefined) return 0n;
+      const d = frame.view.getBigUint64(pa % PAGE_SIZE, true);
+      if (level === 3) return d;
+      if ((d & DESC_VALID) === 0n || (d & DESC_TABLE_OR_PAGE) === 0n) return 0n;
+      table = Number(d & OA_MASK);
+    }
+    return 0n;
+  }
+
   clearPage(inputAddress: number): void {
     const slot = this.leafSlot(inputAddress, false);
     if (slot !== null) this.write(slot, 0n);

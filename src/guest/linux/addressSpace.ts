@@ -265,6 +265,11 @@ export class AddressSpace {
     return 'mapped';
   }
 
+  /** The stage-1 leaf descriptor of `va` as the UI sees it: read without faulting anything in at stage 2. */
+  peekStage1(va: number): bigint {
+    return this.stage1.peekPage(va, (a) => (this.gp.peek ? this.gp.peek(a) : this.gp.toPhys(a, false)));
+  }
+
   /** Maps the page at `va` (page-aligned) with a fresh zeroed frame if it has none; returns the frame. */
   populate(va: number, v: Vma): number {
     let frame = this.pages.get(va / PAGE);
