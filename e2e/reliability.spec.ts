@@ -158,7 +158,12 @@ test.describe('the engine worker recovers from a crash', () => {
     await expect(page.getByTestId('disassembly')).toBeVisible();
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await expect(status(page)).toHaveAttribute('data-status', 'exited');
-    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Step back' }).click();
+    for (let i = 0; i < 3; i++) {
+      // Each step back settles (the status line moves) before the next, so `before` is the third one's moment.
+      const was = await status(page).textContent();
+      await page.getByRole('button', { name: 'Step back' }).click();
+      await expect(status(page)).not.toHaveText(was!);
+    }
     await expect(status(page)).toHaveAttribute('data-status', 'paused');
     const before = await shown(page);
 

@@ -229,7 +229,7 @@ export class Session {
     if (a.do === 'run') {
       const budget = a.maxInstructions ?? DEFAULT_RUN_BUDGET;
       const goal: Goal = a.until === 'fault' ? { fault: true } : a.until === 'event' ? { event: a.event ?? [] } : { breakpoint: true };
-      const stop = this.exec(budget, goal);
+      const stop = this.exec(budget, goal, true);
       return stop.reason === 'budget' || stop.reason === 'exit' ? { ...stop, reason: 'action' } : stop;
     }
     if (a.do === 'step') return { ...this.exec(a.count, null), reason: 'action' };
@@ -253,8 +253,12 @@ export class Session {
     this.actionEventsFrom = -1;
   }
 
-  /** Runs the guest up to `budget` steps, stopping for `goal` (null: only exit). */
-  private exec(budget: number, goal: Goal | null): Stop {
+  /**
+   * Runs the guest up to `budget` steps, stopping for `goal` (null: only exit). With `chargeKernelWork` (a
+   * scripted run's instruction budget) the kernel's copying counts against the budget too; a step count never
+   * does, so a history of steps replays to the same clock.
+   */
+  private exec(budget: number, goal: Goal | null, chargeKernelWork = false): Stop {
     const p = this.world.process;
     if (p === null || p.state !== 'running') return { reason: 'exit', steps: 0 };
     this.branch();
@@ -263,7 +267,7 @@ export class Session {
     this.stopEvent = null;
     const watch = goal !== null && ('breakpoint' in goal || 'address' in goal);
     const start = this.clock;
-    // The budget charges the kernel's copying too (LinuxProcess.kernelWork); the clock counts steps only.
+    // An instruction budget charges the kernel's copying too (LinuxProcess.kernelWork); the clock counts steps only.
     let work = p.kernelWork;
     let done = 0;
     let reason: StopReason = 'budget';
@@ -275,9 +279,9 @@ export class Session {
       const nextCheckpoint = this.interval - (this.clock % this.interval);
       const chunk = Math.min(budget - done, watch ? 1 : CHUNK, nextCheckpoint);
       const before = this.clock;
-      const used = p.step(chunk, true);
+      const used = p.step(chunk, chargeKernelWork);
       this.record({ clock: before, kind: 'exec', steps: used });
-      const spent = p.kernelWork - work;
+      const spent = chargeKernelWork ? p.kernelWork - work : 0;
       work = p.kernelWork;
       done += used + spent;
       if (this.clock % this.interval === 0) this.checkpoint();
