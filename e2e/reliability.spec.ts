@@ -340,6 +340,7 @@ const HASH_DEMOS: [string, Scenario][] = [
   ['irg-exclusion', ScenarioSchema.parse(lessons.find((l) => l.id === 'irg-exclusion')!.scenario)],
   ['S7', preset('S7')!],
   ['S11', preset('S11')!],
+  ['S15', preset('S15')!],
 ];
 
 /** The hash the page shows: the first 12 hex digits, the machine part (architectural state, every frame's data and tags). */
