@@ -1,5 +1,5 @@
 /**
- * The page's Content-Security-Policy allows no eval. zod compiles object parsers with `new Function` where it
+ * The page's Content-Security-Policy allows no eval. zod compiles object parsers with the Function constructor where it
  * may, and probes for that once: the probe is caught, but the browser still reports a policy violation. The
  * page parses without it (scenarios are small). Imported first by the store, before any schema parses.
  */
