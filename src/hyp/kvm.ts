@@ -45,6 +45,9 @@ export interface Memslot extends UserMemoryRegion {
   dirty: Uint32Array | null;
 }
 
+/** The VMM's address of guest-physical `ipa` inside memslot `slot` (__gfn_to_hva_memslot). */
+export const slotHva = (slot: UserMemoryRegion, ipa: number): number => slot.userspaceAddr + (ipa - slot.guestPhysAddr);
+
 /** How KVM reaches the memory of the process that owns the VM (copy_from_user / copy_to_user). */
 export interface UserAccess {
   readonly mm: Mm;
@@ -224,7 +227,7 @@ export class Vm implements MmuNotifier {
   mapGuestPage(slot: Memslot, ipa: number, write: boolean): { pa: number } | number {
     const gpa = ipa - (ipa % PAGE_SIZE);
     const pageIndex = (gpa - slot.guestPhysAddr) / PAGE_SIZE;
-    const hva = slot.userspaceAddr + (gpa - slot.guestPhysAddr);
+    const hva = slotHva(slot, gpa);
     const mm = this.user.mm;
     const vma = mm.find(hva);
     if (vma === undefined) return this.runError(gpa, 'No VMA backs this part of the memslot any more.');
@@ -321,7 +324,7 @@ export class Vm implements MmuNotifier {
     if (e !== null) return e.pa + off;
     const slot = this.slotFor(ipa);
     if (slot === undefined) return null;
-    const hva = slot.userspaceAddr + (ipa - slot.guestPhysAddr);
+    const hva = slotHva(slot, ipa);
     const vma = this.user.mm.find(hva);
     if (vma === undefined || vma.object.kind === 'device') return null;
     const entry = vma.object.pages[Mm.index(vma, hva)];
@@ -333,7 +336,7 @@ export class Vm implements MmuNotifier {
     const slot = this.slotFor(ipa);
     const e = this.stage2.lookup(ipa);
     if (slot === undefined || slot.dirty === null || e === null || e.memAttr === S2_MEMATTR_DEVICE_nGnRE) return false;
-    const hva = slot.userspaceAddr + (ipa - ipa % PAGE_SIZE - slot.guestPhysAddr);
+    const hva = slotHva(slot, ipa - (ipa % PAGE_SIZE));
     const vma = this.user.mm.find(hva);
     if (vma === undefined || (vma.object.cow !== null && vma.object.cow[Mm.index(vma, hva)] === 1)) return false;
     markDirty(slot.dirty, Math.floor((ipa - slot.guestPhysAddr) / PAGE_SIZE));
@@ -399,7 +402,7 @@ export class Vm implements MmuNotifier {
       for (; k < TAG_BATCH_PAGES && done + k * PAGE_SIZE < req.length; k++) {
         const ipa = req.guestIpa + done + k * PAGE_SIZE;
         if (slot === undefined || ipa < slot.guestPhysAddr || ipa >= slot.guestPhysAddr + slot.memorySize) slot = this.slotFor(ipa);
-        const hva = slot === undefined ? 0 : slot.userspaceAddr + (ipa - slot.guestPhysAddr);
+        const hva = slot === undefined ? 0 : slotHva(slot, ipa);
         if (vma === undefined || hva < vma.start || hva >= vma.end) vma = slot === undefined ? undefined : this.user.mm.find(hva);
         if (vma === undefined || vma.object.kind === 'device') {
           ret = -Errno.EFAULT;

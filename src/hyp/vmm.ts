@@ -16,7 +16,7 @@ import { Errno } from './errno.ts';
 import { because } from './events.ts';
 import { loadTag, storeTag } from './guestAccess.ts';
 import type { Host } from './host.ts';
-import { KVM_ARM_MTE_COPY_TAGS, Vm, type UserAccess } from './kvm.ts';
+import { KVM_ARM_MTE_COPY_TAGS, slotHva, Vm, type UserAccess } from './kvm.ts';
 import { Mm, type MmapRequest } from './mm.ts';
 
 export type VmmResult<T> =
@@ -231,7 +231,7 @@ export class Vmm implements UserAccess {
     const page = gpa - (gpa % PAGE_SIZE);
     const slot = vm.slotFor(page);
     if (slot === undefined) return -Errno.EFAULT;
-    const hva = slot.userspaceAddr + (page - slot.guestPhysAddr);
+    const hva = slotHva(slot, page);
     const data = this.read(hva, PAGE_SIZE);
     if (!data.ok) return -Errno.EFAULT;
     const r = this.mmap({ length: PAGE_SIZE, kind: 'anonymous', addr: hva });

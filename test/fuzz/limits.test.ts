@@ -64,8 +64,8 @@ other:
   svc #0
 `;
 
-/** Maps 16 MiB and writes a byte to each page in turn, forever. */
-const touchPages = `
+/** mmap(NULL, 16 MiB, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS): the mapping in x0. */
+const map16MiB = `
   mov x0, #0
   mov x1, #0x1000000
   mov x2, #3
@@ -74,6 +74,10 @@ const touchPages = `
   mov x5, #0
   mov x8, #222
   svc #0
+`;
+
+/** Maps 16 MiB and writes a byte to each page in turn, forever. */
+const touchPages = `${map16MiB}
 touch:
   strb wzr, [x0]
   add x0, x0, #1, lsl #12
@@ -189,15 +193,7 @@ describe('resource limits', () => {
   });
 
   test('the budget charges the kernel\'s copying: a loop of 16 MiB writes stops at the budget after a handful of writes', () => {
-    const bigWrites = `
-      mov x0, #0
-      mov x1, #0x1000000
-      mov x2, #3
-      mov x3, #0x22
-      mov x4, #-1
-      mov x5, #0
-      mov x8, #222
-      svc #0
+    const bigWrites = `${map16MiB}
       mov x1, x0
     again:
       mov x0, #1

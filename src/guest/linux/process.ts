@@ -479,12 +479,12 @@ export class LinuxProcess {
 
   // ---- output and diagnostics ---------------------------------------------------------------------
 
-  /** Program output: kept up to the output limit, then a notice, then nothing (the write still succeeds). */
   /** Whether the stream reached its output limit: what the program writes to it now is dropped. */
   streamFull(fd: 1 | 2): boolean {
     return (fd === 1 ? this.stdout : this.stderr).dropped > 0;
   }
 
+  /** Program output: kept up to the output limit, then a notice, then nothing (the write still succeeds). */
   writeStream(fd: 1 | 2, bytes: Uint8Array): void {
     const kept = (fd === 1 ? this.stdout : this.stderr).push(bytes);
     if (kept.length > 0) this.opts.onOutput?.(fd, kept);

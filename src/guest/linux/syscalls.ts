@@ -60,18 +60,19 @@ function writeTo(p: LinuxProcess, fd: bigint, buf: bigint, count: bigint): bigin
   if (f === undefined || f === 'stdin') return EBADF;
   if (isDevice(f)) return err(Errno.EIO); // a UIO node without an interrupt
   const n = Number(count > BigInt(MAX_RW) ? BigInt(MAX_RW) : count);
+  const out = f === 'stdout' ? 1 : 2;
   let done = 0;
   while (done < n) {
     const chunk = Math.min(PAGE, n - done);
     // Past the output limit (or to /dev/null) the bytes are dropped: only whether they could be read matters.
-    if (f === 'null' || p.streamFull(f === 'stdout' ? 1 : 2)) {
+    if (f === 'null' || p.streamFull(out)) {
       if (!p.user.accessible(buf + BigInt(done), chunk, AccessKind.Read)) return done > 0 ? BigInt(done) : EFAULT;
       done += chunk;
       continue;
     }
     const bytes = p.user.read(buf + BigInt(done), chunk);
     if (bytes === null) return done > 0 ? BigInt(done) : EFAULT;
-    p.writeStream(f === 'stdout' ? 1 : 2, bytes);
+    p.writeStream(out, bytes);
     done += chunk;
   }
   return BigInt(done);
